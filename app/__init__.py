@@ -1,0 +1,1 @@
+"""Answers, user interface and command line of policykb."""

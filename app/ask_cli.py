@@ -1,0 +1,85 @@
+"""The ``policykb ask`` command: a streamed answer with citations, or one JSON object per question."""
+
+from __future__ import annotations
+
+import sys
+
+from app.answer.types import Answer
+
+
+def add_ask_command(subparsers) -> None:
+    """Register ``ask QUESTION [--json] [--llm none|openai] [--kind K] [--region R]``."""
+    s = subparsers.add_parser("ask", help="提问: 回答中每个要点都带可核实的引用")
+    s.add_argument("question", nargs="*", help="问题 (与 --json 同用且不给问题时从标准输入逐行读取)")
+    s.add_argument("--json", action="store_true", help="输出 JSON")
+    s.add_argument(
+        "--llm", choices=["none", "openai"], help="回答方式: none 为摘录式 (默认取 POLICYKB_LLM_MODE)"
+    )
+    s.add_argument("--kind", help="只依据某类文档, 如 政策/讲话、经验交流/案例")
+    s.add_argument("--region", help="只依据某地的材料, 如 大连")
+    s.set_defaults(func=cmd_ask)
+
+
+def _filters(args):
+    from index.retrieve import Filters
+
+    return Filters(region=args.region, kind=args.kind)
+
+
+def print_answer_tail(answer: Answer, streamed: str) -> None:
+    """After the streamed text: the fallback answer if it differs, then citations or suggested topics."""
+    out = sys.stdout
+    if answer.answer.strip() != streamed.strip():
+        if streamed.strip():
+            out.write("\n\n")
+        if answer.notice:
+            out.write(f"【提示】{answer.notice}\n\n")
+        out.write(answer.answer)
+    out.write("\n")
+    if answer.citations:
+        out.write("\n引用:\n")
+        for c in answer.citations:
+            place = " · ".join(
+                x for x in (f"《{c.title}》", c.section if c.section != c.title else "", c.region) if x
+            )
+            out.write(f"[{c.n}] {place}  ({c.file} {c.start}-{c.end})\n    「{c.quote}」\n")
+    if answer.suggestions:
+        out.write(f"\n知识库涵盖的主题, 可以试着问: {'、'.join(answer.suggestions)}\n")
+    out.flush()
+
+
+def _ask_plain(kb, question: str, llm_mode, filters) -> None:
+    from app.ask_service import ask_stream
+
+    streamed: list[str] = []
+    for event in ask_stream(kb, question, llm_mode=llm_mode, filters=filters):
+        if event["type"] == "standalone" and event["text"] != question:
+            sys.stdout.write(f"(按独立问题检索: {event['text']})\n")
+        elif event["type"] == "delta":
+            streamed.append(event["text"])
+            sys.stdout.write(event["text"])
+            sys.stdout.flush()
+        elif event["type"] == "done":
+            print_answer_tail(event["answer"], "".join(streamed))
+
+
+def cmd_ask(args) -> int:
+    from app.ask_service import ask
+    from app.cli import _kb, _print_json
+
+    kb = _kb(args)
+    filters = _filters(args)
+    if args.question:
+        question = " ".join(args.question)
+        if args.json:
+            _print_json(ask(kb, question, llm_mode=args.llm, filters=filters).to_json())
+        else:
+            _ask_plain(kb, question, args.llm, filters)
+        return 0
+    if not args.json:
+        print("没有给出问题 (从标准输入逐行读取需要 --json)", file=sys.stderr)
+        return 2
+    for line in sys.stdin:
+        if line.strip():
+            _print_json(ask(kb, line.strip(), llm_mode=args.llm, filters=filters).to_json())
+    return 0

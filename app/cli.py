@@ -1,0 +1,240 @@
+"""policykb command line: ingest, docs, show, search, eval, ask, serve."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from app.settings import load_settings
+from ingest.errors import PolicykbError
+
+log = logging.getLogger("policykb")
+
+
+def _print_json(obj) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def _progress_factory(enabled: bool):
+    """A tqdm bar on stderr per stage; returns a callable that advances it."""
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    def make(label: str, total: int):
+        bar = tqdm(total=total, desc=label, unit="", file=sys.stderr, leave=False, dynamic_ncols=True)
+        return bar.update
+
+    return make
+
+
+def _kb(args):
+    from app.kb import KnowledgeBase
+
+    overrides = {}
+    if getattr(args, "data_dir", None):
+        overrides["data_dir"] = Path(args.data_dir)
+    return KnowledgeBase(load_settings(**overrides))
+
+
+def cmd_ingest(args) -> int:
+    from app.ingest_service import ingest
+
+    kb = _kb(args)
+    paths = [Path(p) for p in args.paths] or [kb.settings.corpus_dir]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        print(f"找不到路径: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    report = ingest(kb, paths, rebuild=args.rebuild, progress=_progress_factory(not args.quiet and sys.stderr.isatty()))
+    if args.json:
+        _print_json(
+            {
+                "files": report.files,
+                "processed": report.processed,
+                "unchanged": report.unchanged,
+                "removed": report.removed,
+                "skipped": report.skipped,
+                "failed": [{"file": f, "reason": r} for f, r in report.failed],
+                "sections": report.sections,
+                "chunks": report.chunks,
+                "indexed": report.indexed,
+                "embedded": report.embedded,
+                "seconds": round(report.seconds, 2),
+            }
+        )
+    else:
+        print(
+            f"文档 {report.files} 份(本次处理 {len(report.processed)},未变 {len(report.unchanged)},"
+            f"删除 {len(report.removed)}),分节 {report.sections},分块 {report.chunks},"
+            f"入索引 {report.indexed}(新算向量 {report.embedded}),用时 {report.seconds:.1f} 秒"
+        )
+        for name in report.skipped:
+            print(f"跳过 {name}: 不支持的文件类型")
+        for name, reason in report.failed:
+            print(f"失败 {name}: {reason}", file=sys.stderr)
+    return 1 if report.failed else 0
+
+
+def cmd_docs(args) -> int:
+    from app.views import document_summary
+
+    kb = _kb(args)
+    docs = [document_summary(d) for d in kb.docstore.all()]
+    if args.json:
+        _print_json(docs)
+        return 0
+    if not docs:
+        print("知识库为空: 先运行 policykb ingest")
+    for d in docs:
+        print(f"{d['file']}  {d['title']}  [{d['kind']}] {d['date'] or ''} {'、'.join(d['regions'])}  块 {d['chunks']}")
+        for s in d["sections"]:
+            print(f"    · {s['title']}  {s['region']}  [{s['kind']}]")
+    return 0
+
+
+def cmd_show(args) -> int:
+    from app.views import document_full
+
+    kb = _kb(args)
+    doc = kb.docstore.get(args.file)
+    if doc is None:
+        print(f"{args.file}: 知识库中没有这份文档 (policykb docs 列出全部)", file=sys.stderr)
+        return 2
+    full = document_full(doc)
+    if args.json:
+        _print_json(full)
+    else:
+        print(f"# {full['title']}\n{full['file']} [{full['kind']}] {full['date'] or ''} {'、'.join(full['regions'])}\n")
+        print(full["text"])
+    return 0
+
+
+def _filters(args):
+    from index.retrieve import Filters
+
+    return Filters(
+        region=args.region, kind=args.kind, year=args.year, file=args.file, section=args.section, cases_only=args.cases
+    )
+
+
+def _print_search(result) -> None:
+    if not result.found:
+        print("知识库中没有找到与该问题相关的内容。")
+        return
+    for rank, hit in enumerate(result.hits, 1):
+        r = hit.row
+        print(f"[{rank}] {r.title} · {r.section}  {r.region} [{r.kind}] {r.date}  ({r.file} {r.start}-{r.end})")
+        print(f"    {r.text}")
+        for other in r.also_in:
+            print(f"    亦见: {other['file']} · {other['section']}")
+
+
+def cmd_search(args) -> int:
+    from app.views import search_json
+
+    kb = _kb(args)
+    filters = _filters(args)
+    if args.query:
+        result = kb.search(" ".join(args.query), args.k, filters, args.mode)
+        _print_json(search_json(result)) if args.json else _print_search(result)
+        return 0
+    if not args.json:
+        print("没有给出检索词 (从标准输入逐行读取需要 --json)", file=sys.stderr)
+        return 2
+    for line in sys.stdin:
+        if line.strip():
+            _print_json(search_json(kb.search(line.strip(), args.k, filters, args.mode)))
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from app.evaluate import evaluate, format_table, read_questions
+
+    kb = _kb(args)
+    modes = ["keyword", "dense", "hybrid"] + (["hybrid+rerank"] if kb.settings.rerank_model else [])
+    scores = evaluate(kb, read_questions(Path(args.questions)), modes)
+    if args.json:
+        _print_json([s.as_dict() for s in scores])
+    else:
+        print(format_table(scores))
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from app.ui import serve
+
+    overrides = {"host": args.host, "port": args.port}
+    if args.data_dir:
+        overrides["data_dir"] = Path(args.data_dir)
+    serve(load_settings(**overrides))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="policykb", description="党建引领基层治理 知识库: 入库、检索、问答")
+    p.add_argument("--data-dir", help="数据目录 (默认 POLICYKB_DATA_DIR 或 data/)")
+    p.add_argument("-v", "--verbose", action="store_true")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("ingest", help="清洗、切分并索引文档 (默认 corpus/)")
+    s.add_argument("paths", nargs="*")
+    s.add_argument("--rebuild", action="store_true", help="重新处理全部文件")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("-q", "--quiet", action="store_true", help="不显示进度条")
+    s.set_defaults(func=cmd_ingest)
+
+    s = sub.add_parser("docs", help="列出文档及其分节")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_docs)
+
+    s = sub.add_parser("show", help="显示一份文档清洗后的全文")
+    s.add_argument("file")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_show)
+
+    s = sub.add_parser("search", help="检索段落")
+    s.add_argument("query", nargs="*")
+    s.add_argument("-k", type=int, default=None)
+    s.add_argument("--region")
+    s.add_argument("--kind")
+    s.add_argument("--year", type=int)
+    s.add_argument("--file")
+    s.add_argument("--section")
+    s.add_argument("--cases", action="store_true", help="只检索经验案例")
+    s.add_argument("--mode", choices=["hybrid", "dense", "keyword"])
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_search)
+
+    s = sub.add_parser("eval", help="在问题集上评测检索")
+    s.add_argument("questions")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_eval)
+
+    s = sub.add_parser("serve", help="启动网页应用")
+    s.add_argument("--host")
+    s.add_argument("--port", type=int)
+    s.set_defaults(func=cmd_serve)
+    return p
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    try:
+        code = args.func(args)
+    except PolicykbError as e:
+        print(f"错误: {e}", file=sys.stderr)
+        code = 2
+    except BrokenPipeError:
+        code = 0
+    sys.exit(code)

@@ -1,0 +1,59 @@
+"""Plain dicts of documents and search results: the JSON the CLI prints and the app shows."""
+
+from __future__ import annotations
+
+from index.retrieve import SearchResult
+from ingest.types import Document
+
+
+def document_summary(doc: Document) -> dict:
+    return {
+        "file": doc.file,
+        "title": doc.title,
+        "kind": doc.kind,
+        "date": doc.date,
+        "source": doc.source,
+        "regions": doc.regions,
+        "sections": [
+            {"title": s.title, "region": s.region, "kind": s.kind, "is_case": s.is_case, "start": s.start, "end": s.end}
+            for s in doc.sections
+        ],
+        "chunks": len(doc.chunks),
+        "chars": len(doc.text),
+        "raw_chars": doc.raw_chars,
+        "format": doc.format,
+    }
+
+
+def document_full(doc: Document) -> dict:
+    out = document_summary(doc)
+    out["flags"] = [{"kind": f.kind, "text": f.text, "start": f.start, "end": f.end, "note": f.note} for f in doc.flags]
+    out["fixes"] = doc.fixes
+    out["text"] = doc.text
+    return out
+
+
+def search_json(result: SearchResult) -> dict:
+    return {
+        "query": result.query,
+        "found": result.found,
+        "mode": result.mode,
+        "results": [
+            {
+                "rank": rank,
+                "score": round(hit.score, 6),
+                "relevance": round(hit.relevance, 4),
+                "file": hit.row.file,
+                "title": hit.row.title,
+                "section": hit.row.section,
+                "region": hit.row.region,
+                "kind": hit.row.kind,
+                "date": hit.row.date or None,
+                "text": hit.row.text,
+                "start": hit.row.start,
+                "end": hit.row.end,
+                "also_in": hit.row.also_in,
+            }
+            for rank, hit in enumerate(result.hits, 1)
+        ],
+    }

@@ -1,0 +1,135 @@
+"""Chinese keyword index: BM25 (bm25s) over jieba tokens with a domain dictionary and stopwords."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+_DATA = Path(__file__).parent / "data"
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():
+    import jieba
+
+    jieba.setLogLevel(60)
+    tok = jieba.Tokenizer()
+    tok.load_userdict(str(_DATA / "domain_dict.txt"))
+    return tok
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    return frozenset(w.strip() for w in (_DATA / "stopwords.txt").read_text("utf-8").splitlines() if w.strip())
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def normalise_query(text: str) -> str:
+    """Full-width -> half-width and traditional -> simplified, so any input finds simplified text."""
+    return _t2s().convert(unicodedata.normalize("NFKC", text))
+
+
+def tokenize(text: str) -> list[str]:
+    """jieba search-mode tokens without stopwords and punctuation; latin lower-cased."""
+    tokens = []
+    for token in _tokenizer().cut_for_search(text):
+        token = token.strip().lower()
+        if not token or token in _stopwords() or not any(c.isalnum() for c in token):
+            continue
+        tokens.append(token)
+    return tokens
+
+
+class KeywordIndex:
+    """BM25 over chunk texts; ``ids[i]`` is the chunk id of row i."""
+
+    def __init__(self, ids: list[str], model=None):
+        self.ids = ids
+        self._model = model
+        self._row = {cid: i for i, cid in enumerate(ids)}
+        self._lock = threading.Lock()
+        self.directory: Path | None = None  # where it was loaded from
+
+    @classmethod
+    def build(cls, ids: list[str], texts: list[str]) -> KeywordIndex:
+        import bm25s
+
+        model = None
+        if ids:
+            model = bm25s.BM25(k1=1.2, b=0.75)
+            model.index([tokenize(t) or [""] for t in texts], show_progress=False)
+        return cls(list(ids), model)
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every row for ``query`` (zeros when nothing matches)."""
+        tokens = tokenize(normalise_query(query))
+        if self._model is None or not tokens:
+            return np.zeros(len(self.ids), dtype=np.float32)
+        with self._lock:  # bm25s keeps scratch state per call
+            return np.asarray(self._model.get_scores(tokens), dtype=np.float32)
+
+    def coverage(self, query: str) -> float:
+        """Share of the query's wording (by characters) that occurs in the indexed text at all.
+
+        A question about 护照 or 个人所得税 has words the corpus never uses; that, more than
+        any similarity score, tells an out-of-scope question.
+        """
+        tokens = tokenize(normalise_query(query))
+        if self._model is None or not tokens:
+            return 0.0
+        vocab = self._model.vocab_dict
+        total = sum(len(t) for t in tokens)
+        return sum(len(t) for t in tokens if t in vocab) / total
+
+    def row(self, chunk_id: str) -> int | None:
+        return self._row.get(chunk_id)
+
+    def save(self, directory: Path, extra: dict[str, str] | None = None) -> None:
+        """Write to a sibling folder, then swap it in, so a crash never leaves half an index.
+
+        ``extra`` files (name -> text) are written into the same folder and swapped with it.
+        """
+        tmp = directory.with_name(directory.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        if self._model is not None:
+            self._model.save(str(tmp), show_progress=False)
+        for name, text in (extra or {}).items():
+            (tmp / name).write_text(text, "utf-8")
+        (tmp / "ids.json").write_text(json.dumps(self.ids), "utf-8")
+        old = directory.with_name(directory.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if directory.exists():
+            os.replace(directory, old)
+        os.replace(tmp, directory)
+        shutil.rmtree(old, ignore_errors=True)
+
+    @classmethod
+    def load(cls, directory: Path) -> KeywordIndex | None:
+        """The saved index, or None when there is none (or a crash left only the backup)."""
+        if not (directory / "ids.json").exists():
+            old = directory.with_name(directory.name + ".old")
+            if (old / "ids.json").exists():
+                directory = old
+            else:
+                return None
+        import bm25s
+
+        ids = json.loads((directory / "ids.json").read_text("utf-8"))
+        model = bm25s.BM25.load(str(directory), show_progress=False) if ids else None
+        index = cls(ids, model)
+        index.directory = directory
+        return index

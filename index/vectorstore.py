@@ -1,0 +1,104 @@
+"""Chroma through llama-index's ChromaVectorStore: embedded PersistentClient or a Chroma server."""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+
+import numpy as np
+
+from ingest.errors import BackendError
+
+log = logging.getLogger(__name__)
+
+
+def collection_name(model_name: str, dim: int) -> str:
+    """One collection per embedding model, so vectors of different models never mix."""
+    slug = re.sub(r"[^a-zA-Z0-9_-]+", "-", model_name).strip("-_")[:40] or "model"
+    return f"policykb-{slug}-{dim}"
+
+
+def make_client(data_dir: Path, url: str | None = None):
+    """A Chroma client: embedded under ``data_dir/chroma`` or the server at ``url``; telemetry off."""
+    import chromadb
+    from chromadb.config import Settings
+
+    settings = Settings(anonymized_telemetry=False)
+    if url:
+        parsed = urlparse(url if "://" in url else f"http://{url}")
+        try:
+            return chromadb.HttpClient(
+                host=parsed.hostname or "127.0.0.1",
+                port=parsed.port or 8000,
+                ssl=parsed.scheme == "https",
+                settings=settings,
+            )
+        except Exception as e:  # noqa: BLE001
+            raise BackendError(f"cannot reach the Chroma server at {url} (POLICYKB_CHROMA_URL): {e}") from e
+    path = data_dir / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=settings)
+
+
+class VectorStore:
+    """Chunk vectors with their metadata; ids are chunk ids."""
+
+    def __init__(self, client, name: str):
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        # embedding_function=None: we always pass our own vectors; Chroma's default would download a model.
+        self.collection = client.get_or_create_collection(
+            name, metadata={"hnsw:space": "cosine"}, embedding_function=None
+        )
+        self.store = ChromaVectorStore(chroma_collection=self.collection)
+        self.name = name
+
+    def fingerprints(self) -> dict[str, str]:
+        """Chunk id -> metadata fingerprint of everything stored."""
+        out: dict[str, str] = {}
+        offset, page = 0, 5000
+        while True:
+            got = self.collection.get(include=["metadatas"], limit=page, offset=offset)
+            for cid, meta in zip(got["ids"], got["metadatas"], strict=True):
+                out[cid] = (meta or {}).get("fp", "")
+            if len(got["ids"]) < page:
+                return out
+            offset += page
+
+    def add(self, ids: list[str], texts: list[str], metadatas: list[dict], vectors: np.ndarray) -> None:
+        from llama_index.core.schema import TextNode
+
+        nodes = [
+            TextNode(id_=cid, text=text, metadata=meta, embedding=vec.tolist())
+            for cid, text, meta, vec in zip(ids, texts, metadatas, vectors, strict=True)
+        ]
+        for i in range(0, len(nodes), 2000):
+            self.store.add(nodes[i : i + 2000])
+
+    def delete(self, ids: list[str]) -> None:
+        for i in range(0, len(ids), 2000):
+            self.store.delete_nodes(node_ids=ids[i : i + 2000])
+
+    def count(self) -> int:
+        return self.collection.count()
+
+    def query(self, vector: np.ndarray, k: int, ids: list[str] | None = None) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the ``k`` nearest chunks, among ``ids`` when given."""
+        from llama_index.core.vector_stores.types import VectorStoreQuery
+
+        k = min(k, len(ids) if ids is not None else self.count())
+        if k <= 0:
+            return []
+        extra = {"ids": ids} if ids is not None else {}
+        result = self.store.query(VectorStoreQuery(query_embedding=vector.tolist(), similarity_top_k=k), **extra)
+        # ChromaVectorStore reports exp(-distance); with cosine space distance = 1 - cos.
+        return [(cid, 1.0 + math.log(max(s, 1e-12))) for cid, s in zip(result.ids, result.similarities, strict=True)]
+
+    def vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
+        if not ids:
+            return {}
+        got = self.collection.get(ids=ids, include=["embeddings"])
+        return {cid: np.asarray(v, dtype=np.float32) for cid, v in zip(got["ids"], got["embeddings"], strict=True)}

@@ -1,0 +1,1 @@
+"""Load, clean and split source documents into citable chunks."""

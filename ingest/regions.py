@@ -1,0 +1,166 @@
+"""Place names in Chinese text, resolved to a province/city/district path with a gazetteer."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+_DATA = Path(__file__).parent / "data" / "gazetteer.tsv"
+_SUFFIXES = ("特别行政区", "维吾尔自治区", "回族自治区", "壮族自治区", "自治区", "省", "市", "地区", "盟")
+# Short forms that are also ordinary words or names (长治久安, 大同小异, 朝阳产业, 中山先生...).
+_AMBIGUOUS_SHORT = set("长治 大同 安康 朝阳 四平 白银 中山 黄山 三沙 白山 玉树 海东 通化 定西 吉安 白城".split())
+# A mention followed by these is a street, school or company, not the place the text is about.
+_STREET_AFTER = re.compile(r"^(路|街|大街|大道|道)")
+_INSTITUTION_AFTER = re.compile(r"^[\u4e00-\u9fff]{0,6}?(大学|学院|学校|医院|集团|银行|公司|报社|电视台)")
+_WEAK_BEFORE = ("到", "赴", "去", "往")  # destinations of visits weigh little
+_COUNTY_PATTERN = re.compile(r"([\u4e00-\u9fff]{2,6}?[市州盟])([\u4e00-\u9fff]{1,4}?[区县旗])")
+# Text names a district (区/县/旗, or a county-level city) right after its city: 许昌市魏都区.
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    path: tuple[str, ...]  # from province down, e.g. (辽宁省, 大连市, 甘井子区)
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Parent names by full name, and full names by surface form (full and short)."""
+    parents: dict[str, list[str]] = defaultdict(list)
+    for line in _DATA.read_text("utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, _, parent = line.partition("\t")
+        parents[name.strip()].append(parent.strip())
+    surfaces: dict[str, list[str]] = defaultdict(list)
+    for name in parents:
+        surfaces[name].append(name)
+        short = _short_form(name)
+        if short and short not in _AMBIGUOUS_SHORT and short != name:
+            surfaces[short].append(name)
+    return dict(parents), dict(surfaces)
+
+
+def _short_form(name: str) -> str | None:
+    if name.endswith(("区", "县", "旗")):
+        # 西岗, 和平, 城关 collide with ordinary words; 3-character stems (扎鲁特, 甘井子) do not.
+        return name[:-1] if len(name) >= 4 and not name.endswith("新区") else None
+    for suffix in _SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            short = name[: -len(suffix)]
+            # 内蒙古自治区 -> 内蒙古, 延边朝鲜族自治州 -> keep full name only
+            return None if short.endswith("族") else short
+    return None
+
+
+def _paths(name: str, parents: dict[str, list[str]]) -> list[tuple[str, ...]]:
+    out = []
+    for parent in parents.get(name, [""]):
+        if not parent:
+            out.append((name,))
+        else:
+            out.extend(p + (name,) for p in _paths(parent, parents))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _surface_regex() -> re.Pattern:
+    _, surfaces = _gazetteer()
+    names = sorted(surfaces, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, names)))
+
+
+def learn_districts(text: str) -> dict[str, str]:
+    """District -> city pairs the text itself states, as in 许昌市魏都区."""
+    parents, surfaces = _gazetteer()
+    learned = {}
+    for m in _COUNTY_PATTERN.finditer(text):
+        city, district = m.group(1), m.group(2)
+        full_city = city if city in parents else next(iter(surfaces.get(city[:-1], [])), None)
+        if full_city and district not in parents and len(district) >= 2:
+            learned[district] = full_city
+    return learned
+
+
+@dataclass
+class Mention:
+    place: Place
+    start: int
+    weight: float
+
+
+def find_places(text: str, learned: dict[str, str] | None = None) -> list[Mention]:
+    """Every gazetteer place named in ``text``, with a weight for how likely it is the subject."""
+    parents, surfaces = _gazetteer()
+    learned = learned or {}
+    found: list[Mention] = []
+    spans = []
+    for m in _surface_regex().finditer(text):
+        spans.append((m.start(), m.end(), surfaces[m.group()]))
+    for district in learned:
+        for m in re.finditer(re.escape(district), text):
+            spans.append((m.start(), m.end(), [district]))
+    spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
+    last_end = -1
+    for start, end, names in spans:
+        if start < last_end:
+            continue  # inside a longer match
+        last_end = end
+        after = text[end : end + 8]
+        if _STREET_AFTER.match(after):
+            continue
+        weight = 0.4 if _INSTITUTION_AFTER.match(after) else 1.0
+        if text[max(0, start - 1) : start] in _WEAK_BEFORE:
+            weight *= 0.5
+        for name in names:
+            if name in learned and name not in parents:
+                city_paths = _paths(learned[name], parents)
+                paths = [p + (name,) for p in city_paths]
+            else:
+                paths = _paths(name, parents)
+            for path in paths:
+                found.append(Mention(Place(name, path), start, weight / len(paths)))
+    return [m for m in found if m.weight > 0]
+
+
+def display(path: tuple[str, ...] | list[str]) -> str:
+    """Readable region: city and district without the province (大连市甘井子区), or the province alone."""
+    path = list(path)
+    municipalities = {"北京市", "天津市", "上海市", "重庆市"}
+    if len(path) >= 2 and path[0] not in municipalities:
+        return "".join(path[1:3])
+    return "".join(path[:2])
+
+
+def resolve_region(
+    text: str, learned: dict[str, str] | None = None, prior: tuple[str, ...] = ()
+) -> tuple[str, ...]:
+    """The most supported place path of ``text``; () when it names no place with confidence.
+
+    Support flows upward: a district mention also supports its city and province. The
+    result is the deepest path whose node has clearly more support than its siblings.
+    Places inside ``prior`` (the document's own province) count double.
+    """
+    mentions = find_places(text, learned)
+    if not mentions:
+        return ()
+    support: dict[tuple[str, ...], float] = defaultdict(float)
+    for m in mentions:
+        weight = m.weight * (2.0 if prior and m.place.path[: len(prior)] == prior else 1.0)
+        for depth in range(1, len(m.place.path) + 1):
+            support[m.place.path[:depth]] += weight
+    best: tuple[str, ...] = ()
+    while True:
+        children = [(p, s) for p, s in support.items() if len(p) == len(best) + 1 and p[: len(best)] == best]
+        if not children:
+            break
+        children.sort(key=lambda ps: -ps[1])
+        top, top_support = children[0]
+        runner_up = children[1][1] if len(children) > 1 else 0.0
+        if top_support < 0.5 or top_support < 1.5 * runner_up:
+            break  # no clear winner at this level: stay at the common ancestor
+        best = top
+    return best

@@ -1,0 +1,73 @@
+"""Shared fixtures: the real corpus ingested once per session with the real bundled model and Chroma."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+SHARED = ROOT.parent / "shared"
+DEV_SET = SHARED / "eval" / "dev.jsonl"
+OUTPUT = ROOT / "test-output"
+
+
+@pytest.fixture(scope="session")
+def embed_cache_path() -> Path:
+    """One embedding cache for every knowledge base a test builds: each text is embedded once per run."""
+    OUTPUT.mkdir(exist_ok=True)
+    return OUTPUT / "embed_cache.sqlite"
+
+
+@pytest.fixture
+def make_settings(tmp_path, embed_cache_path):
+    """Settings for a fresh knowledge base in a temp folder (the environment is not consulted)."""
+    from app.settings import Settings
+
+    def make(**overrides):
+        values = {"data_dir": tmp_path / "data", "corpus_dir": CORPUS, "embed_cache": embed_cache_path}
+        values.update(overrides)
+        return Settings(**values)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def corpus_kb(tmp_path_factory, embed_cache_path):
+    """The five real files ingested once; tests must not change this knowledge base."""
+    from app.ingest_service import ingest
+    from app.kb import KnowledgeBase
+    from app.settings import Settings
+
+    data = tmp_path_factory.mktemp("corpus-kb")
+    kb = KnowledgeBase(Settings(data_dir=data, corpus_dir=CORPUS, embed_cache=embed_cache_path))
+    report = ingest(kb, [CORPUS])
+    assert report.ok, report.failed
+    return kb
+
+
+@pytest.fixture(scope="session")
+def dev_questions() -> list[dict]:
+    import json
+
+    if not DEV_SET.exists():
+        pytest.skip(f"{DEV_SET} is not here")
+    return [json.loads(line) for line in DEV_SET.read_text("utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture
+def corpus_copy(tmp_path) -> Path:
+    """A writable copy of the corpus folder (without its README)."""
+    target = tmp_path / "corpus"
+    target.mkdir()
+    for path in CORPUS.glob("*.txt"):
+        shutil.copy(path, target / path.name)
+    return target
+
+
+def pytest_configure(config):
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
