@@ -18,7 +18,7 @@ def make_api(kb: KnowledgeBase):
     """(ask, search, docs) bound to ``kb``; their type hints and defaults define the API."""
 
     def ask(question: str, kind: str = "", region: str = "", llm: str = "") -> dict:
-        """回答一个问题,附带可核实的引用 (answer, citations[n, file, title, section, region, date, kind, quote, start, end])."""
+        """回答一个问题，附带可核实的引用（answer, citations[n, file, title, section, region, date, kind, quote, start, end]）."""
         from app.ask_service import ask as ask_question
 
         filters = Filters(kind=kind or None, region=region or None)
@@ -33,18 +33,25 @@ def make_api(kb: KnowledgeBase):
         out["text"] = answer_text(answer)
         return out
 
-    def search(query: str, region: str = "", kind: str = "", year: int = 0, topic: str = "", k: int = 10) -> dict:
-        """检索案例 (按关键词或问题;topic 给出时列出该专题的全部案例),结果为案例卡片及其在原文中的位置。"""
+    def search(
+        query: str, region: str = "", kind: str = "", year: int = 0, topic: str = "", k: int = 10
+    ) -> dict:
+        """检索案例（按关键词或问题；给出 topic 时列出该专题的全部案例），结果为案例卡片及其在原文中的位置。"""
         if topic:
-            cards = library.topic_cases(kb, topic)
+            cards = library.topic_cases(kb, topic, region or None, kind or None, year or None)
             found = bool(cards)
         else:
             result = library.search_cases(kb, query, region or None, kind or None, year or None, k)
             cards, found = result.cards, result.found
-        return {"query": query, "topic": topic or None, "found": found, "results": [c.to_json() for c in cards]}
+        return {
+            "query": query,
+            "topic": topic or None,
+            "found": found,
+            "results": [c.to_json() for c in cards],
+        }
 
     def docs(query: str = "", file: str = "") -> dict:
-        """列出文档 (query 按文件名或标题筛选);给出 file 时返回该文档清洗后的全文。"""
+        """列出文档（query 按文件名或标题筛选）；给出 file 时返回该文档清洗后的全文。"""
         if file:
             full = library.get_document(kb, file)
             if full is None:

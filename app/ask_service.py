@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 
-from app.answer.condense import condense_question
+from app.answer.condense import condense_by_rule, condense_question
 from app.answer.extractive import Encoder, extractive_answer
 from app.answer.llm import (
     build_messages,
@@ -60,18 +60,24 @@ def ask_stream(
     if llm_mode and llm_mode != settings.llm_mode:
         settings = settings.model_copy(update={"llm_mode": llm_mode})
     llm = make_llm(settings)  # raises ConfigError (the user's to fix) before any work
-    standalone = condense_question(question, history, llm)
+    failure = None
+    try:
+        standalone = condense_question(question, history, llm)
+    except BackendError as e:  # the endpoint is down: do not wait for it a second time
+        failure, standalone = str(e), condense_by_rule(question, history or [])
     yield {"type": "standalone", "text": standalone}
+    notice = NOTICE_DOWN.format(reason=failure) if failure else None
     result = kb.search(standalone, settings.top_k, filters)
     if not result.found:
-        answer = _not_found(kb, question, standalone, "llm" if llm else "extractive")
+        answer = _not_found(kb, question, standalone, "llm" if llm and not failure else "extractive")
+        answer.notice = notice
         yield {"type": "delta", "text": answer.answer}
         yield {"type": "done", "answer": answer}
         return
     texts = _texts(kb, result.hits)
     encoder = Encoder(kb.embedder, kb.catalog.cache)
-    if llm is None:
-        answer = _extractive(kb, question, standalone, result.hits, texts, encoder)
+    if llm is None or failure:
+        answer = _extractive(kb, question, standalone, result.hits, texts, encoder, notice)
         yield {"type": "delta", "text": answer.answer}
         yield {"type": "done", "answer": answer}
         return
@@ -82,15 +88,10 @@ def ask_stream(
             yield {"type": "delta", "text": delta}
     except BackendError as e:
         notice = NOTICE_DOWN.format(reason=e)
-        yield {
-            "type": "done",
-            "answer": _extractive(kb, question, standalone, result.hits, texts, encoder, notice),
-        }
-        return
-    yield {
-        "type": "done",
-        "answer": _checked(kb, question, standalone, "".join(pieces), result.hits, texts, encoder),
-    }
+        answer = _extractive(kb, question, standalone, result.hits, texts, encoder, notice)
+    else:
+        answer = _checked(kb, question, standalone, "".join(pieces), result.hits, texts, encoder)
+    yield {"type": "done", "answer": answer}
 
 
 def _texts(kb: KnowledgeBase, hits: list[Hit]) -> dict[str, str]:

@@ -226,9 +226,11 @@ def _mentions(text: str, terms) -> list[str]:
     return hits
 
 
-def topic_cases(kb: KnowledgeBase, topic: str) -> list[CaseCard]:
-    """Every case matching ``topic`` by keywords or meaning (see the module docstring), best first."""
-    rows = case_rows(kb)
+def topic_cases(
+    kb: KnowledgeBase, topic: str, region: str | None = None, kind: str | None = None, year: int | None = None
+) -> list[CaseCard]:
+    """Every case (within the facets) matching ``topic`` by keywords or meaning (see the module docstring)."""
+    rows = case_rows(kb, region or None, kind or None, int(year) if year else None)
     if not rows or not topic.strip():
         return []
     terms = topic_terms(topic)

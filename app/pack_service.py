@@ -64,8 +64,8 @@ class Pack:
 
     def labels(self) -> list[tuple[str, str]]:
         """(label, id) per item, for a checklist."""
-        out = [(f"{p.id} 要点:{_short(p.text)}", p.id) for p in self.points]
-        return out + [(f"{c.id} 案例:{c.title}({c.region or '未注明地区'})", c.id) for c in self.cases]
+        out = [(f"{p.id} 要点：{_short(p.text)}", p.id) for p in self.points]
+        return out + [(f"{c.id} 案例：{c.title}（{c.region or '未注明地区'}）", c.id) for c in self.cases]
 
 
 def _short(text: str, n: int = 40) -> str:
@@ -75,7 +75,7 @@ def _short(text: str, n: int = 40) -> str:
 def question_for(topic: str, topics: list[str]) -> str:
     """A browsing topic becomes a question about its practices; anything else is asked as written."""
     topic = topic.strip()
-    return f"{topic}有哪些经验做法?" if topic in topics else topic
+    return f"{topic}有哪些经验做法？" if topic in topics else topic
 
 
 def points_from_answer(answer) -> list[PackPoint]:
@@ -105,8 +105,14 @@ def build_pack(kb: KnowledgeBase, topic: str, llm_mode: str | None = None) -> Pa
     known = topics()
     question = question_for(topic, known)
     answer = ask(kb, question, llm_mode=llm_mode)
-    pack = Pack(topic.strip(), question, points_from_answer(answer) if answer.found else [], notice=answer.notice)
-    cards = topic_cases(kb, topic) if topic.strip() in known else search_cases(kb, question).cards[:MAX_SEARCH_CASES]
+    pack = Pack(
+        topic.strip(), question, points_from_answer(answer) if answer.found else [], notice=answer.notice
+    )
+    cards = (
+        topic_cases(kb, topic)
+        if topic.strip() in known
+        else search_cases(kb, question).cards[:MAX_SEARCH_CASES]
+    )
     for card in cards:
         full = case_text(kb, card.file, card.section_no)
         text = full[1] if full else card.excerpt
@@ -141,15 +147,22 @@ def source_line(i: int, s: PackSource) -> str:
 
 def pack_markdown(pack: Pack, exclude=()) -> str:
     points, cases, sources = _selected(pack, exclude)
-    lines = [f"# 备课素材:{_md(pack.topic)}", "", f"> 检索问题:{_md(pack.question)}", ""]
+    lines = [f"# 备课素材：{_md(pack.topic)}", "", f"> 检索问题：{_md(pack.question)}", ""]
     lines += ["## 一、要点", ""]
-    lines += [f"{i}. {_md(p.text)}{_refs(p.sources, sources)}" for i, p in enumerate(points, 1)] or ["(无)"]
+    lines += [f"{i}. {_md(p.text)}{_refs(p.sources, sources)}" for i, p in enumerate(points, 1)] or ["（无）"]
     lines += ["", "## 二、案例", ""]
     for i, c in enumerate(cases, 1):
         meta = " · ".join(x for x in (c.region, c.kind, c.date) if x)
-        lines += [f"### {i}. {_md(c.title)}", "", f"*{_md(meta)}* {_refs([c.source], sources)}", "", _md(c.text), ""]
+        lines += [
+            f"### {i}. {_md(c.title)}",
+            "",
+            f"*{_md(meta)}* {_refs([c.source], sources)}",
+            "",
+            _md(c.text),
+            "",
+        ]
     if not cases:
-        lines += ["(无)", ""]
+        lines += ["（无）", ""]
     lines += ["## 资料来源", ""]
     lines += [f"- {_md(source_line(i, s))}" for i, s in enumerate(sources, 1)]
     return "\n".join(lines) + "\n"
@@ -166,13 +179,13 @@ def pack_docx(pack: Pack, path: Path, exclude=()) -> Path:
 
     points, cases, sources = _selected(pack, exclude)
     d = docx.Document()
-    d.add_heading(f"备课素材:{pack.topic}", level=0)
-    d.add_paragraph(f"检索问题:{pack.question}")
+    d.add_heading(f"备课素材：{pack.topic}", level=0)
+    d.add_paragraph(f"检索问题：{pack.question}")
     d.add_heading("一、要点", level=1)
     for p in points:
         d.add_paragraph(f"{p.text}{_refs(p.sources, sources)}", style="List Number")
     if not points:
-        d.add_paragraph("(无)")
+        d.add_paragraph("（无）")
     d.add_heading("二、案例", level=1)
     for i, c in enumerate(cases, 1):
         d.add_heading(f"{i}. {c.title}", level=2)
@@ -182,7 +195,7 @@ def pack_docx(pack: Pack, path: Path, exclude=()) -> Path:
             if para.strip():
                 d.add_paragraph(para.strip())
     if not cases:
-        d.add_paragraph("(无)")
+        d.add_paragraph("（无）")
     d.add_heading("资料来源", level=1)
     for i, s in enumerate(sources, 1):
         d.add_paragraph(source_line(i, s))

@@ -74,23 +74,35 @@ def _linked(text: str, turn: int, numbers: set[int]) -> str:
     return MARKER.sub(link, esc(text))
 
 
+def _clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[:n] + "…"
+
+
 def _source_cards(turn: int, citations) -> str:
     items = []
     for c in citations:
         meta = _meta_line(c.section, c.region, c.date)
         items.append(
             f'<button class="pkb-srccard" data-turn="{turn}" data-n="{c.n}">'
-            f'<b>[{c.n}]</b> 《{esc(c.title)}》<span class="pkb-meta">{meta}</span></button>'
+            f'<b>[{c.n}]</b> 《{esc(c.title)}》<span class="pkb-meta">{meta}</span>'
+            f'<div class="pkb-quote">“{esc(_clip(c.quote, 60))}”</div></button>'
         )
-    return f'<div class="pkb-srccards"><div class="pkb-label">来源</div>{"".join(items)}</div>' if items else ""
+    return (
+        f'<div class="pkb-srccards"><div class="pkb-label">来源</div>{"".join(items)}</div>' if items else ""
+    )
 
 
 def _not_found(answer) -> str:
     chips = "".join(
-        f'<button class="pkb-chip" data-suggest="{esc(t)}">{esc(t)}</button>' for t in answer.suggestions or []
+        f'<button class="pkb-chip" data-suggest="{esc(t)}">{esc(t)}</button>'
+        for t in answer.suggestions or []
     )
-    hint = f'<div class="pkb-label">可以试试这些主题:</div><div class="pkb-chips">{chips}</div>' if chips else ""
-    return f'<div class="pkb-notfound"><b>没有找到</b>:{esc(answer.answer)}{hint}</div>'
+    hint = (
+        f'<div class="pkb-label">可以试试这些主题：</div><div class="pkb-chips">{chips}</div>'
+        if chips
+        else ""
+    )
+    return f'<div class="pkb-notfound"><b>没有找到</b>：{esc(answer.answer)}{hint}</div>'
 
 
 def turn_html(i: int, turn: dict) -> str:
@@ -98,7 +110,7 @@ def turn_html(i: int, turn: dict) -> str:
     parts = [f'<div class="pkb-q"><span class="pkb-who">问</span>{esc(turn["question"])}</div>']
     standalone = turn.get("standalone")
     if standalone and standalone != turn["question"]:
-        parts.append(f'<div class="pkb-standalone">按上下文理解为:{esc(standalone)}</div>')
+        parts.append(f'<div class="pkb-standalone">按上下文理解为：{esc(standalone)}</div>')
     answer = turn.get("answer")
     if turn.get("error"):
         parts.append(f'<div class="pkb-notice">{esc(turn["error"])}</div>')
@@ -111,7 +123,7 @@ def turn_html(i: int, turn: dict) -> str:
         if not answer.found:
             parts.append(_not_found(answer))
         else:
-            mode = "大模型回答" if answer.mode == "llm" else "摘录式回答(原文摘句)"
+            mode = "大模型回答" if answer.mode == "llm" else "摘录式回答（原文摘句）"
             numbers = {c.n for c in answer.citations}
             parts.append(f'<div class="pkb-mode">{mode}</div>')
             parts.append(f'<div class="pkb-a">{_linked(answer.answer, i, numbers)}</div>')
@@ -122,8 +134,8 @@ def turn_html(i: int, turn: dict) -> str:
 def chat_html(turns: list[dict]) -> str:
     if not turns:
         return (
-            '<div class="pkb-chat pkb-empty">输入问题,例如“网格员需要提升哪些能力?”。'
-            "回答中的 [n] 可以点击,在右侧查看原文出处。</div>"
+            '<div class="pkb-chat pkb-empty">输入问题，例如“网格员需要提升哪些能力？”。'
+            "回答中的 [n] 可以点击，在右侧查看原文出处。</div>"
         )
     return '<div class="pkb-chat">' + "".join(turn_html(i, t) for i, t in enumerate(turns)) + "</div>"
 
@@ -147,7 +159,7 @@ def source_html(citation, doc_text: str | None, window: int = CONTEXT) -> str:
 
 
 def source_placeholder() -> str:
-    return '<div class="pkb-source pkb-empty">点击回答中的 [n] 或下方的来源卡片,在这里查看原文出处。</div>'
+    return '<div class="pkb-source pkb-empty">点击回答中的 [n] 或下方的来源卡片，在这里查看原文出处。</div>'
 
 
 def answer_text(answer) -> str:
@@ -156,7 +168,7 @@ def answer_text(answer) -> str:
         return ""
     lines = [answer.answer]
     if answer.citations:
-        lines += ["", "来源:"]
+        lines += ["", "来源："]
         for c in answer.citations:
             meta = " · ".join(p for p in (c.section, c.region, c.date) if p)
             lines.append(f"[{c.n}] 《{c.title}》 {meta}({c.file})")
@@ -178,6 +190,7 @@ CSS = """
 .pkb-srccards { margin-top: 8px; display: flex; flex-direction: column; gap: 4px; }
 .pkb-srccard { text-align: left; border: 1px solid #e5e7eb; border-radius: 6px; padding: 4px 8px; background: #fafafa; cursor: pointer; }
 .pkb-srccard .pkb-meta { margin-left: 8px; }
+.pkb-quote { color: #374151; font-size: 13px; }
 .pkb-notfound { background: #f3f4f6; border-radius: 6px; padding: 10px; }
 .pkb-chips { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 6px; }
 .pkb-chip { border: 1px solid #b91c1c; color: #b91c1c; border-radius: 14px; padding: 2px 10px; background: #fff; cursor: pointer; }

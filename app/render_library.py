@@ -12,7 +12,9 @@ def cards_html(cards, note: str = "") -> str:
         return f'<div class="pkb-cards">{head}<div class="pkb-empty">没有找到符合条件的案例。</div></div>'
     items = []
     for c in cards:
-        meta = " · ".join(esc(p) for p in (c.region or "未注明地区", c.kind, str(c.year) if c.year else "") if p)
+        meta = " · ".join(
+            esc(p) for p in (c.region or "未注明地区", c.kind, str(c.year) if c.year else "") if p
+        )
         items.append(
             f'<div class="pkb-card" data-id="{esc(c.id)}">'
             f'<div class="pkb-card-title">{esc(c.title)}</div>'
@@ -26,7 +28,13 @@ def cards_html(cards, note: str = "") -> str:
 
 def case_html(card, text: str) -> str:
     """A whole case with its metadata (the card's link target)."""
-    meta = [("地区", card.region), ("类型", card.kind), ("日期", card.date), ("出自", card.doc_title), ("文件", card.file)]
+    meta = [
+        ("地区", card.region),
+        ("类型", card.kind),
+        ("日期", card.date),
+        ("出自", card.doc_title),
+        ("文件", card.file),
+    ]
     rows = "".join(f"<dt>{k}</dt><dd>{esc(v) or '—'}</dd>" for k, v in meta)
     return (
         f'<div class="pkb-source pkb-case"><div class="pkb-source-title">{esc(card.title)}</div>'
@@ -35,13 +43,13 @@ def case_html(card, text: str) -> str:
 
 
 def case_placeholder() -> str:
-    return '<div class="pkb-source pkb-empty">点击案例卡片上的“查看案例全文”,在这里阅读整个案例。</div>'
+    return '<div class="pkb-source pkb-empty">点击案例卡片上的“查看案例全文”，在这里阅读整个案例。</div>'
 
 
 def documents_html(docs: list[dict]) -> str:
     """Every document with its metadata, sections and chunk count."""
     if not docs:
-        return '<div class="pkb-empty">知识库为空:请上传文档或运行 policykb ingest。</div>'
+        return '<div class="pkb-empty">知识库为空：请上传文档或运行 policykb ingest。</div>'
     rows = []
     for d in docs:
         sections = "".join(
@@ -69,7 +77,7 @@ def document_html(full: dict | None) -> str:
         ("日期", full["date"]),
         ("来源", full["source"]),
         ("地区", "、".join(full["regions"])),
-        ("字数", f"{full['chars']}(原文 {full['raw_chars']})"),
+        ("字数", f"{full['chars']}（原文 {full['raw_chars']}）"),
         ("分块", full["chunks"]),
     ]
     rows = "".join(f"<dt>{k}</dt><dd>{esc(v) if v not in (None, '') else '—'}</dd>" for k, v in meta)
@@ -97,8 +105,8 @@ def message_html(text: str, ok: bool = True) -> str:
 def pack_html(pack) -> str:
     """Preview of a trainer pack: key points with their sources, then the cases."""
     if pack is None:
-        return '<div class="pkb-empty">选择专题或输入问题,生成备课素材。</div>'
-    parts = [f'<div class="pkb-source-title">备课素材:{esc(pack.topic)}</div>']
+        return '<div class="pkb-empty">选择专题或输入问题，生成备课素材。</div>'
+    parts = [f'<div class="pkb-source-title">备课素材：{esc(pack.topic)}</div>']
     if pack.notice:
         parts.append(f'<div class="pkb-notice">{esc(pack.notice)}</div>')
     parts.append("<h4>要点</h4>")
@@ -106,7 +114,9 @@ def pack_html(pack) -> str:
         parts.append('<div class="pkb-empty">知识库中没有找到相关要点。</div>')
     for p in pack.points:
         src = "; ".join(f"《{esc(s.title)}》{esc(s.section)}" for s in p.sources)
-        parts.append(f'<div class="pkb-card"><b>{esc(p.id)}</b> {esc(p.text)}<div class="pkb-meta">{src}</div></div>')
+        parts.append(
+            f'<div class="pkb-card"><b>{esc(p.id)}</b> {esc(p.text)}<div class="pkb-meta">{src}</div></div>'
+        )
     parts.append("<h4>案例</h4>")
     if not pack.cases:
         parts.append('<div class="pkb-empty">没有找到相关案例。</div>')

@@ -41,9 +41,9 @@ class Settings(BaseSettings):
 
     # Retrieval
     retrieval_mode: Literal["hybrid", "dense", "keyword"] = "hybrid"
-    fusion: Literal["rrf", "weighted"] = "rrf"
+    fusion: Literal["weighted", "rrf"] = "weighted"
     rrf_k: int = 60
-    dense_weight: float = Field(0.5, ge=0, le=1)
+    dense_weight: float = Field(0.35, ge=0, le=1)
     candidates: int = Field(50, ge=1)
     top_k: int = Field(5, ge=1)
     min_relevance: float | None = None  # None: the calibrated default of the embedding mode

@@ -37,7 +37,12 @@ def build_app(kb: KnowledgeBase) -> gr.Blocks:
     h = Handlers(kb)
     settings = kb.settings
     with gr.Blocks(title=TITLE) as app:
-        gr.Markdown(f"## {TITLE}\n面向社区干部与培训讲师:问答有出处,案例可检索,素材能导出。")
+        # The API first: it claims the names ask/search/docs before any (private) UI event could.
+        api_ask, api_search, api_docs = make_api(kb)
+        gr.api(api_ask, api_name="ask", concurrency_id="ask", concurrency_limit=ASK_LIMIT)
+        gr.api(api_search, api_name="search", concurrency_id="read", concurrency_limit=READ_LIMIT)
+        gr.api(api_docs, api_name="docs", concurrency_id="read", concurrency_limit=READ_LIMIT)
+        gr.Markdown(f"## {TITLE}\n面向社区干部与培训讲师：问答有出处，案例可检索，素材能导出。")
         with gr.Tabs():
             with gr.Tab("智能问答", id="chat"):
                 turns = gr.State([])
@@ -46,14 +51,17 @@ def build_app(kb: KnowledgeBase) -> gr.Blocks:
                         chat = gr.HTML(chat_html([]), js_on_load=CHAT_JS, elem_id="pkb-chat", padding=True)
                         with gr.Row():
                             question = gr.Textbox(
-                                label="问题", placeholder="例如:网格员需要提升哪些能力?", scale=5, elem_id="pkb-question"
+                                label="问题",
+                                placeholder="例如：网格员需要提升哪些能力？",
+                                scale=5,
+                                elem_id="pkb-question",
                             )
                             send = gr.Button("提问", variant="primary", scale=1, elem_id="pkb-send")
                         with gr.Row():
                             ask_kind = gr.Dropdown([("全部类型", "")], value="", label="限定类型", scale=1)
                             ask_region = gr.Dropdown([("全部地区", "")], value="", label="限定地区", scale=1)
                             clear = gr.Button("新对话", scale=0)
-                        with gr.Accordion("复制答案(含引用)", open=False):
+                        with gr.Accordion("复制答案（含引用）", open=False):
                             copy = gr.Textbox(show_label=False, lines=8, interactive=False, buttons=["copy"],
                                               elem_id="pkb-copy")  # fmt: skip
                     with gr.Column(scale=2):
@@ -62,14 +70,16 @@ def build_app(kb: KnowledgeBase) -> gr.Blocks:
 
             with gr.Tab("案例检索", id="cases"):
                 with gr.Row():
-                    query = gr.Textbox(label="关键词或问题", placeholder="例如:业委会、志愿服务积分", scale=4,
+                    query = gr.Textbox(label="关键词或问题", placeholder="例如：业委会、志愿服务积分", scale=4,
                                        elem_id="pkb-case-query")  # fmt: skip
                     search = gr.Button("检索案例", variant="primary", scale=1, elem_id="pkb-case-search")
                 with gr.Row():
-                    region = gr.Dropdown([("全部地区", "")], value="", label="地区", elem_id="pkb-facet-region")
+                    region = gr.Dropdown(
+                        [("全部地区", "")], value="", label="地区", elem_id="pkb-facet-region"
+                    )
                     kind = gr.Dropdown([("全部类型", "")], value="", label="类型", elem_id="pkb-facet-kind")
                     year = gr.Dropdown([("全部年份", "")], value="", label="年份", elem_id="pkb-facet-year")
-                gr.Markdown("**按专题浏览**(列出每个专题的全部匹配案例)")
+                gr.Markdown("**按专题浏览**（列出每个专题的全部匹配案例）")
                 with gr.Row(elem_id="pkb-topics"):
                     chips = [gr.Button(t, size="sm", variant="secondary", min_width=80) for t in topics()]
                 with gr.Row():
@@ -83,7 +93,7 @@ def build_app(kb: KnowledgeBase) -> gr.Blocks:
                 doc = gr.Dropdown([], label="选择文档查看全文", elem_id="pkb-doc-select")
                 doc_view = gr.HTML("", elem_id="pkb-doc-view", padding=True)
                 refusal = admin_refusal(settings, None) if not settings.admin_password else None
-                with gr.Accordion("上传与删除(管理员)", open=True):
+                with gr.Accordion("上传与删除（管理员）", open=True):
                     gr.Markdown(
                         refusal
                         or f"支持 {'、'.join(e.lstrip('.') for e in ALLOWED_EXTENSIONS)},单个文件不超过 "
@@ -108,10 +118,12 @@ def build_app(kb: KnowledgeBase) -> gr.Blocks:
                     pack_topic = gr.Dropdown(topics(), value=None, allow_custom_value=True, label="专题或问题",
                                              scale=4, elem_id="pkb-pack-topic")  # fmt: skip
                     build = gr.Button("生成备课素材", variant="primary", scale=1, elem_id="pkb-pack-build")
-                items = gr.CheckboxGroup([], label="保留的条目(取消勾选即不导出)", elem_id="pkb-pack-items")
+                items = gr.CheckboxGroup([], label="保留的条目（取消勾选即不导出）", elem_id="pkb-pack-items")
                 export = gr.Button("导出 Word 和 Markdown", elem_id="pkb-pack-export")
                 export_note = gr.HTML("", elem_id="pkb-pack-note")
-                downloads = gr.File(label="下载", file_count="multiple", interactive=False, elem_id="pkb-pack-files")
+                downloads = gr.File(
+                    label="下载", file_count="multiple", interactive=False, elem_id="pkb-pack-files"
+                )
                 preview = gr.HTML(pack_html(None), elem_id="pkb-pack-preview", padding=True)
 
         # chat
@@ -128,7 +140,7 @@ def build_app(kb: KnowledgeBase) -> gr.Blocks:
         for facet in (region, kind, year):
             facet.input(h.search_cases, **case_io, **READ)
         for chip in chips:
-            chip.click(h.topic, chip, cards, **READ)
+            chip.click(h.topic, [chip, region, kind, year], cards, **READ)
         cards.open(h.open_case, None, case, **READ)
         # documents
         doc.change(h.show_document, doc, doc_view, **READ)
@@ -146,10 +158,6 @@ def build_app(kb: KnowledgeBase) -> gr.Blocks:
         app.load(h.facet_updates, None, facet_outputs, **READ)
         app.load(h.documents, None, [table, doc], **READ)
 
-        api_ask, api_search, api_docs = make_api(kb)
-        gr.api(api_ask, api_name="ask", concurrency_id="ask", concurrency_limit=ASK_LIMIT)
-        gr.api(api_search, api_name="search", concurrency_id="read", concurrency_limit=READ_LIMIT)
-        gr.api(api_docs, api_name="docs", concurrency_id="read", concurrency_limit=READ_LIMIT)
     return app
 
 

@@ -26,11 +26,11 @@ log = logging.getLogger(__name__)
 
 ALL = ""  # the "any" value of a facet dropdown
 PROGRESS = gr.Progress()  # gradio injects a live tracker where a handler's default is a Progress
-FAILED = "出错了,请稍后再试(详细信息见服务器日志)"
+FAILED = "出错了，请稍后再试（详细信息见服务器日志）"
 
 
 def _facet_choices(pairs, everything: str) -> list[tuple[str, str]]:
-    return [(everything, ALL)] + [(f"{v}({n})", v) for v, n in pairs]
+    return [(everything, ALL)] + [(f"{v}（{n}）", v) for v, n in pairs]
 
 
 class Handlers:
@@ -64,7 +64,7 @@ class Handlers:
                     turn["answer"] = event["answer"]
                 yield gr.skip(), turns, chat_html(turns), gr.skip()
         except PolicykbError as e:
-            turn["error"] = f"无法回答:{e}"
+            turn["error"] = f"无法回答：{e}"
         except Exception:
             log.exception("ask failed: %s", question)
             turn["error"] = FAILED
@@ -102,25 +102,29 @@ class Handlers:
         )
 
     def search_cases(self, query: str, region: str, kind: str, year: str) -> str:
-        result = library.search_cases(self.kb, query or "", region or None, kind or None, int(year) if year else None)
+        result = library.search_cases(
+            self.kb, query or "", region or None, kind or None, int(year) if year else None
+        )
         what = f"“{query.strip()}”" if (query or "").strip() else "全部案例"
         facets = "、".join(x for x in (region, kind, year) if x)
-        note = f"{what}{'(' + facets + ')' if facets else ''}:{len(result.cards)} 个案例"
+        note = f"{what}{'（' + facets + '）' if facets else ''}：{len(result.cards)} 个案例"
         return cards_html(result.cards, note)
 
-    def topic(self, topic: str) -> str:
-        cards = library.topic_cases(self.kb, topic)
-        return cards_html(cards, f"专题“{topic}”:共 {len(cards)} 个案例(全部匹配的案例)")
+    def topic(self, topic: str, region: str, kind: str, year: str) -> str:
+        cards = library.topic_cases(self.kb, topic, region or None, kind or None, int(year) if year else None)
+        facets = "、".join(x for x in (region, kind, year) if x)
+        where = f"（{facets}）" if facets else ""
+        return cards_html(cards, f"专题“{topic}”{where}：共 {len(cards)} 个案例，列出全部匹配的案例")
 
     def open_case(self, evt: gr.EventData) -> str:
         data = getattr(evt, "_data", None) or {}
         found = library.case_text(self.kb, str(data.get("file", "")), int(data.get("section", -1)))
-        return case_html(*found) if found else message_html("找不到这个案例,可能已被删除。", ok=False)
+        return case_html(*found) if found else message_html("找不到这个案例，可能已被删除。", ok=False)
 
     # -- documents -------------------------------------------------------------------------
     def documents(self):
         docs = library.list_documents(self.kb)
-        choices = [(f"{d['title']}({d['file']})", d["file"]) for d in docs]
+        choices = [(f"{d['title']}（{d['file']}）", d["file"]) for d in docs]
         return documents_html(docs), gr.update(choices=choices, value=None)
 
     def show_document(self, file: str | None) -> str:
@@ -151,7 +155,7 @@ class Handlers:
         try:
             pack = pack_service.build_pack(self.kb, topic)
         except PolicykbError as e:
-            return None, message_html(f"无法生成:{e}", ok=False), gr.update(choices=[], value=[]), None
+            return None, message_html(f"无法生成：{e}", ok=False), gr.update(choices=[], value=[]), None
         return pack, pack_html(pack), gr.update(choices=pack.labels(), value=pack.item_ids()), None
 
     def export_pack(self, pack, keep: list[str]):
@@ -160,4 +164,6 @@ class Handlers:
         exclude = set(pack.item_ids()) - set(keep or [])
         docx_path, md_path = pack_service.export_pack(pack, self.kb.settings.data_dir / "exports", exclude)
         kept = len(pack.item_ids()) - len(exclude)
-        return [str(docx_path), str(md_path)], message_html(f"已导出 {kept} 项:{docx_path.name} 与 {md_path.name}")
+        return [str(docx_path), str(md_path)], message_html(
+            f"已导出 {kept} 项：{docx_path.name} 与 {md_path.name}"
+        )

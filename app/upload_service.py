@@ -36,15 +36,15 @@ _UNSAFE = re.compile(r"[^\w.\-()（）\u4e00-\u9fff]+")
 # English problems of ingest.load / ingest.pipeline -> what a cadre reads.
 _PROBLEMS = [
     ("unsupported file type", "不支持的文件类型"),
-    ("empty docx", "Word 文档中没有文字(可能只有图片)"),
+    ("empty docx", "Word 文档中没有文字（可能只有图片）"),
     ("empty file", "文件是空的"),
-    ("nothing left after removing", "清洗后没有正文(只有网页导航、页脚等)"),
-    ("no text in the html", "网页中没有正文(只有菜单、脚本或图片)"),
-    ("corrupt docx", "Word 文档已损坏,请重新保存后再上传"),
-    ("encrypted pdf", "PDF 有密码保护,请另存为无密码的副本"),
-    ("no text layer", "PDF 没有文字层(可能是扫描件),请先做文字识别"),
-    ("corrupt pdf", "PDF 已损坏,请重新导出"),
-    ("not a ", "文件内容与扩展名不符,请检查文件格式"),
+    ("nothing left after removing", "清洗后没有正文（只有网页导航、页脚等）"),
+    ("no text in the html", "网页中没有正文（只有菜单、脚本或图片）"),
+    ("corrupt docx", "Word 文档已损坏，请重新保存后再上传"),
+    ("encrypted pdf", "PDF 有密码保护，请另存为无密码的副本"),
+    ("no text layer", "PDF 没有文字层（可能是扫描件），请先做文字识别"),
+    ("corrupt pdf", "PDF 已损坏，请重新导出"),
+    ("not a ", "文件内容与扩展名不符，请检查文件格式"),
     ("limit", "文件过大"),
 ]
 
@@ -67,7 +67,7 @@ def admin_refusal(settings: Settings, password: str | None) -> str | None:
         return "管理员密码不正确" if password else "请输入管理员密码"
     if settings.host.strip("[]") in LOCAL_HOSTS:
         return None
-    return "未设置管理员密码(POLICYKB_ADMIN_PASSWORD),应用对外开放时不能上传或删除文档"
+    return "未设置管理员密码（POLICYKB_ADMIN_PASSWORD），应用对外开放时不能上传或删除文档"
 
 
 def safe_filename(name: str) -> str:
@@ -87,7 +87,7 @@ def chinese_problem(problem: str) -> str:
     for needle, text in _PROBLEMS:
         if needle in low:
             return text
-    return f"无法读取该文件({problem})"
+    return f"无法读取该文件（{problem}）"
 
 
 def upload_files(
@@ -116,15 +116,22 @@ def upload_files(
                 progress(i / max(1, len(paths)), f"处理 {original}")
             name = safe_filename(original)
             if not name.lower().endswith(ALLOWED_EXTENSIONS):
-                results.append(UploadResult(original, "", False, "不支持的文件类型,只接受 txt、md、html、docx、pdf"))
+                results.append(
+                    UploadResult(original, "", False, "不支持的文件类型，只接受 txt、md、html、docx、pdf")
+                )
                 continue
             size = source.stat().st_size if source.is_file() else -1
             if size < 0:
-                results.append(UploadResult(original, "", False, "没有收到文件内容,请重新上传"))
+                results.append(UploadResult(original, "", False, "没有收到文件内容，请重新上传"))
                 continue
             if size > limit:
                 results.append(
-                    UploadResult(original, "", False, f"文件过大({size / 1e6:.1f} MB,上限 {settings.max_upload_mb:g} MB)")
+                    UploadResult(
+                        original,
+                        "",
+                        False,
+                        f"文件过大（{size / 1e6:.1f} MB，上限 {settings.max_upload_mb:g} MB）",
+                    )
                 )
                 continue
             target = uploads / name
@@ -145,7 +152,7 @@ def upload_files(
             kb.docstore.put(doc, root)
             stored += 1
             results.append(
-                UploadResult(original, kb_name, True, f"已入库:{len(doc.sections)} 节,{len(doc.chunks)} 块")
+                UploadResult(original, kb_name, True, f"已入库：{len(doc.sections)} 节，{len(doc.chunks)} 块")
             )
         if stored:
             if progress:

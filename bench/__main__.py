@@ -22,11 +22,22 @@ def _run(job: str, args: argparse.Namespace, size: int = 0) -> dict:
     out = args.out / "results" / f"{job}-{size or args.base}.json"
     out.unlink(missing_ok=True)
     command = [sys.executable, "-m", "bench.worker", job, "--size", str(size), "--base", str(args.base)]
-    command += ["--queries", str(args.queries), "--seed", str(args.seed), "--work", str(args.out), "--out", str(out)]
+    command += [
+        "--queries",
+        str(args.queries),
+        "--seed",
+        str(args.seed),
+        "--work",
+        str(args.out),
+        "--out",
+        str(out),
+    ]
     started = time.perf_counter()
     print(f"== {job} {size or args.base:,}", file=sys.stderr, flush=True)
     done = subprocess.run(command, cwd=ROOT)
-    print(f"== {job} {size or args.base:,}: {time.perf_counter() - started:.0f}s", file=sys.stderr, flush=True)
+    print(
+        f"== {job} {size or args.base:,}: {time.perf_counter() - started:.0f}s", file=sys.stderr, flush=True
+    )
     if done.returncode != 0 or not out.exists():
         return {"error": f"worker exited with {done.returncode}", "size": size}
     return json.loads(out.read_text("utf-8"))
@@ -51,7 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, help="timed queries per pass (default 200, --quick 60)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, default=ROOT / "bench-output")
-    parser.add_argument("--reuse-raw", action="store_true", help="reuse a previous run's real vectors and figure")
+    parser.add_argument(
+        "--reuse-raw", action="store_true", help="reuse a previous run's real vectors and figure"
+    )
     args = parser.parse_args(argv)
     args.sizes = args.sizes or ([200, 1000] if args.quick else [1000, 10_000, 100_000])
     args.base = args.base or (200 if args.quick else 1000)
@@ -62,7 +75,11 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     pool = sentence_pool()
     pool.save(args.out / "sentences.json")
-    source = "cleaned with ingest.clean.clean_text" if pool.cleaned else "RAW corpus text (ingest.clean not available)"
+    source = (
+        "cleaned with ingest.clean.clean_text"
+        if pool.cleaned
+        else "RAW corpus text (ingest.clean not available)"
+    )
     print(f"corpus: {len(pool.sentences)} sentences, {source}", file=sys.stderr)
     digest = texts_digest([r.embed_text() for r in synthetic_rows(pool, args.base, args.base, args.seed)])
 

@@ -61,13 +61,20 @@ def build_baseline(rows: list[Row], data_dir: Path, collection: str, embed_model
     from llama_index.core.schema import TextNode
     from llama_index.vector_stores.chroma import ChromaVectorStore
 
-    client = chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=Settings(anonymized_telemetry=False))
+    client = chromadb.PersistentClient(
+        path=str(data_dir / "chroma"), settings=Settings(anonymized_telemetry=False)
+    )
     # Cosine as policykb uses; no embedding_function, since llama-index always passes vectors.
     chroma_collection = client.get_or_create_collection(
         collection, metadata={"hnsw:space": "cosine"}, embedding_function=None
     )
     # The node text is what policykb embeds (heading + passage); "{content}" keeps metadata out of it.
-    nodes = [TextNode(id_=r.id, text=r.embed_text(), metadata=r.metadata(), text_template="{content}") for r in rows]
-    storage = StorageContext.from_defaults(vector_store=ChromaVectorStore(chroma_collection=chroma_collection))
+    nodes = [
+        TextNode(id_=r.id, text=r.embed_text(), metadata=r.metadata(), text_template="{content}")
+        for r in rows
+    ]
+    storage = StorageContext.from_defaults(
+        vector_store=ChromaVectorStore(chroma_collection=chroma_collection)
+    )
     index = VectorStoreIndex(nodes, storage_context=storage, embed_model=embed_model, show_progress=False)
     return index, client

@@ -83,7 +83,9 @@ def aims(results: dict[tuple[int, str], dict]) -> list[str]:
         verdict = "met" if p95 <= P95_AIM_MS else "NOT met"
         lines = [f"- p95 <= {P95_AIM_MS:.0f} ms at 100k chunks: {verdict} ({p95:.1f} ms at {largest:,})"]
     else:
-        lines = [f"- p95 <= {P95_AIM_MS:.0f} ms at 100k chunks: not measured (largest size {largest:,}: {p95:.1f} ms)"]
+        lines = [
+            f"- p95 <= {P95_AIM_MS:.0f} ms at 100k chunks: not measured (largest size {largest:,}: {p95:.1f} ms)"
+        ]
     parts = []
     for size in sorted(set(ours) & set(llama)):
         factor = ours[size]["search"]["p95"] / llama[size]["search"]["p95"]

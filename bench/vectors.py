@@ -42,7 +42,9 @@ class PrecomputedEmbedder(Embedder):
         return np.stack([self._vectors[t] for t in texts])
 
 
-def preload_cache(cache: EmbeddingCache, model_name: str, rows: list[Row], base_vectors: np.ndarray, seed: int) -> int:
+def preload_cache(
+    cache: EmbeddingCache, model_name: str, rows: list[Row], base_vectors: np.ndarray, seed: int
+) -> int:
     """File the precomputed vector of every row's embed text in ``cache``; returns how many were stored."""
     stored = 0
     for start, vecs in precomputed_vectors(base_vectors, len(rows), seed):

@@ -73,13 +73,17 @@ def _fresh(path: Path) -> Path:
     return path
 
 
-def _prepare_vectors(rows: list[Row], base: int, work: Path, cache: EmbeddingCache, name: str, seed: int) -> bool:
+def _prepare_vectors(
+    rows: list[Row], base: int, work: Path, cache: EmbeddingCache, name: str, seed: int
+) -> bool:
     """For sizes beyond the real set, file precomputed vectors in the cache; True when it did."""
     if len(rows) <= base:
         return False
     meta = json.loads((work / "base_vectors.json").read_text("utf-8"))
     if meta["digest"] != texts_digest([r.embed_text() for r in rows[:base]]) or meta["model"] != name:
-        raise SystemExit("bench-output/base_vectors.npy was computed for other texts or another model; rerun raw")
+        raise SystemExit(
+            "bench-output/base_vectors.npy was computed for other texts or another model; rerun raw"
+        )
     t = time.perf_counter()
     stored = preload_cache(cache, name, rows, np.load(work / "base_vectors.npy"), seed)
     log.info("preloaded %d precomputed vectors in %.1fs", stored, time.perf_counter() - t)
@@ -222,7 +226,9 @@ def main(argv: list[str] | None = None) -> None:
         queries = bench_queries(pool, args.queries, args.seed)
         run = run_ours if args.job == "ours" else run_llama
         result = run(rows, queries, args.base, args.seed, args.work)
-    result.update(job=args.job, size=args.size, peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    result.update(
+        job=args.job, size=args.size, peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    )
     args.out.write_text(json.dumps(result, indent=1), "utf-8")
 
 

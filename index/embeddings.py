@@ -89,7 +89,8 @@ class SentenceTransformerEmbedder(Embedder):
                 f"cannot load sentence-transformers model '{model}': {e}. "
                 "Give a local model directory in POLICYKB_EMBED_MODEL."
             ) from e
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dimension())
         base = local.name if local.exists() else model
         self.name = f"st-{base}"
         lowered = model.lower()

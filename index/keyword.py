@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import threading
 import unicodedata
@@ -42,15 +43,28 @@ def normalise_query(text: str) -> str:
     return _t2s().convert(unicodedata.normalize("NFKC", text))
 
 
-def tokenize(text: str) -> list[str]:
-    """jieba search-mode tokens without stopwords and punctuation; latin lower-cased."""
-    tokens = []
-    for token in _tokenizer().cut_for_search(text):
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def words(text: str) -> list[str]:
+    """jieba words (domain dictionary loaded) without stopwords and punctuation; latin lower-cased."""
+    out = []
+    for token in _tokenizer().cut(text):
         token = token.strip().lower()
-        if not token or token in _stopwords() or not any(c.isalnum() for c in token):
-            continue
-        tokens.append(token)
-    return tokens
+        if token and token not in _stopwords() and any(c.isalnum() for c in token):
+            out.append(token)
+    return out
+
+
+def tokenize(text: str) -> list[str]:
+    """Index terms: jieba words plus the character bigrams of every Chinese run.
+
+    Bigrams make a match independent of how jieba happened to segment a phrase
+    ("3456工作法" in a question, "“3456”工作法" in the text). On the dev set they lift
+    keyword hit@5 from 0.96 to 1.00 (README, "检索").
+    """
+    bigrams = [run[i : i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)]
+    return words(text) + bigrams
 
 
 class KeywordIndex:
@@ -87,7 +101,7 @@ class KeywordIndex:
         A question about 护照 or 个人所得税 has words the corpus never uses; that, more than
         any similarity score, tells an out-of-scope question.
         """
-        tokens = tokenize(normalise_query(query))
+        tokens = words(normalise_query(query))
         if self._model is None or not tokens:
             return 0.0
         vocab = self._model.vocab_dict

@@ -69,9 +69,9 @@ class HybridRetriever:
         self,
         catalog: Catalog,
         mode: str = "hybrid",
-        fusion: str = "rrf",
+        fusion: str = "weighted",
         rrf_k: int = 60,
-        dense_weight: float = 0.5,
+        dense_weight: float = 0.35,
         candidates: int = 50,
         min_relevance: float = 0.0,
         reranker=None,
@@ -167,8 +167,11 @@ class HybridRetriever:
         if not dense:
             return dict(keyword)
         if self.fusion == "weighted":
+            # BM25 scaled by its best score, cosine min-max scaled over the dense candidates.
             top_kw = max(keyword.values())
-            out = {i: self.dense_weight * s for i, s in dense.items()}
+            low, high = min(dense.values()), max(dense.values())
+            span = max(high - low, 1e-9)
+            out = {i: self.dense_weight * (s - low) / span for i, s in dense.items()}
             for i, s in keyword.items():
                 out[i] = out.get(i, 0.0) + (1 - self.dense_weight) * s / top_kw
             return out

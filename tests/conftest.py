@@ -71,3 +71,24 @@ def corpus_copy(tmp_path) -> Path:
 def pytest_configure(config):
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+@pytest.fixture(scope="module")
+def writable_kb(tmp_path_factory, embed_cache_path):
+    """The real corpus copied to a temp folder and ingested for one test module, which may change it.
+
+    ``kb.settings.corpus_dir`` is the copy (uploads land in its ``uploads/``); ``data_dir`` is beside it.
+    """
+    from app.ingest_service import ingest
+    from app.kb import KnowledgeBase
+    from app.settings import Settings
+
+    root = tmp_path_factory.mktemp("writable-kb")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for path in CORPUS.glob("*.txt"):
+        shutil.copy(path, corpus / path.name)
+    kb = KnowledgeBase(Settings(data_dir=root / "data", corpus_dir=corpus, embed_cache=embed_cache_path))
+    report = ingest(kb, [corpus])
+    assert report.ok, report.failed
+    return kb

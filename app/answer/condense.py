@@ -14,8 +14,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from index.keyword import normalise_query, tokenize
-from ingest.errors import BackendError
+from index.keyword import normalise_query, words
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +42,13 @@ def is_follow_up(question: str) -> bool:
         return True
     if len(_PUNCT.sub("", q)) > SHORT_QUESTION:
         return False
-    has_topic = any(t in q for t in _domain_terms()) or any(len(t) >= 3 for t in tokenize(q))
+    has_topic = any(t in q for t in _domain_terms()) or any(len(t) >= 3 for t in words(q))
     return not has_topic
 
 
 def _key_terms(question: str) -> list[str]:
     """Keywords of a question, longest first, without those contained in a longer one."""
-    tokens = sorted(dict.fromkeys(tokenize(normalise_query(question))), key=len, reverse=True)
+    tokens = sorted(dict.fromkeys(words(normalise_query(question))), key=len, reverse=True)
     kept: list[str] = []
     for t in tokens:
         if not any(t in k for k in kept):
@@ -80,7 +79,10 @@ def _history_text(history: list[tuple[str, str]], turns: int = 6, chars: int = 3
 
 
 def condense_question(question: str, history: list[tuple[str, str]] | None, llm=None) -> str:
-    """A standalone question for retrieval; without history the question itself."""
+    """A standalone question for retrieval; without history the question itself.
+
+    Raises BackendError when the LLM endpoint fails (``condense_by_rule`` is the fallback).
+    """
     if not history:
         return question
     if llm is None:
@@ -95,11 +97,7 @@ def condense_question(question: str, history: list[tuple[str, str]] | None, llm=
             role="user", content=f"对话记录:\n{_history_text(history)}\n\n追问:{question}\n\n独立问题:"
         ),
     ]
-    try:
-        text = chat_text(llm, messages)
-    except BackendError as e:
-        log.warning("condensing by rule: the LLM could not rewrite the question (%s)", e)
-        return condense_by_rule(question, history)
+    text = chat_text(llm, messages)  # BackendError goes to the caller, which then skips the LLM altogether
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     rewritten = re.sub(r"^(独立问题|改写后的问题|问题)\s*[::]\s*", "", lines[0]) if lines else ""
     if not rewritten or len(rewritten) > 200:

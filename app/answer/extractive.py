@@ -147,11 +147,19 @@ def _same_point(a: Sentence, b: Sentence) -> bool:
 def select_points(
     sentences: list[Sentence], scores: np.ndarray, vectors: np.ndarray, points: int
 ) -> list[int]:
-    """Indexes of up to ``points`` sentences chosen by maximal marginal relevance."""
+    """Indexes of up to ``points`` sentences chosen by maximal marginal relevance.
+
+    The best sentence of the best-ranked passage is always among them, so the answer
+    never leaves out what retrieval ranked first.
+    """
     if not sentences:
         return []
     best = float(scores.max())
-    chosen: list[int] = []
+    chosen = [int(np.argmax(scores))]
+    top_passage = [i for i, s in enumerate(sentences) if s.source == sentences[0].source]
+    top = max(top_passage, key=lambda i: scores[i])
+    if top not in chosen and points > 1 and not _same_point(sentences[top], sentences[chosen[0]]):
+        chosen.append(top)
     while len(chosen) < points:
         pick, pick_value = None, -math.inf
         for i, sent in enumerate(sentences):
@@ -231,7 +239,7 @@ def extractive_answer(
     citations: list[Citation] = []
     for file in files:
         group = [s for s in chosen if s.row.file == file]
-        lines += ["", f"《{group[0].row.title}》"]
+        lines += ["", f"《{group[0].row.title or file}》"]
         for first, start, end in _point_spans(group, texts[file]):
             n = len(citations) + 1
             quote = texts[file][start:end]

@@ -103,7 +103,7 @@ class FakeChatServer:
                 if body.get("stream"):
                     return self._stream(body, text)
                 if fake.behaviour == "malformed":
-                    return self._raw(b"{\"choices\": [{\"message\": {\"content\": \"oops", "application/json")
+                    return self._raw(b'{"choices": [{"message": {"content": "oops', "application/json")
                 self._json(200, _completion(body, text))
 
             def _raw(self, data: bytes, kind: str) -> None:
@@ -119,7 +119,7 @@ class FakeChatServer:
                 self.send_header("Cache-Control", "no-cache")
                 self.end_headers()
                 if fake.behaviour == "malformed":
-                    self.wfile.write(b"data: {\"choices\": [{\"delta\": {\"content\": \"\xe5\x8d\x8a\n\n")
+                    self.wfile.write(b'data: {"choices": [{"delta": {"content": "\xe5\x8d\x8a\n\n')
                     self.wfile.write(b"data: not json at all\n\n")
                     self.wfile.flush()
                     return
