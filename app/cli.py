@@ -216,6 +216,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_eval)
 
+    from app.ask_cli import add_ask_command
+
+    add_ask_command(sub)
+
     s = sub.add_parser("serve", help="启动网页应用")
     s.add_argument("--host")
     s.add_argument("--port", type=int)
@@ -228,7 +232,6 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
-    logging.getLogger("bm25s").setLevel(logging.WARNING)
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     try:
         code = args.func(args)

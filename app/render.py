@@ -190,7 +190,8 @@ CSS = """
 .pkb-srccards { margin-top: 8px; display: flex; flex-direction: column; gap: 4px; }
 .pkb-srccard { text-align: left; border: 1px solid #e5e7eb; border-radius: 6px; padding: 4px 8px; background: #fafafa; cursor: pointer; }
 .pkb-srccard .pkb-meta { margin-left: 8px; }
-.pkb-quote { color: #374151; font-size: 13px; }
+.pkb-quote { color: #374151; font-size: 13px; font-weight: 400; }
+#pkb-source { position: sticky; top: 8px; }
 .pkb-notfound { background: #f3f4f6; border-radius: 6px; padding: 10px; }
 .pkb-chips { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 6px; }
 .pkb-chip { border: 1px solid #b91c1c; color: #b91c1c; border-radius: 14px; padding: 2px 10px; background: #fff; cursor: pointer; }

@@ -91,8 +91,8 @@ def upload_results_html(results) -> str:
     if not results:
         return '<div class="pkb-empty">请先选择文件。</div>'
     items = "".join(
-        f'<li class="{"pkb-ok" if r.ok else "pkb-err"}">{"✔" if r.ok else "✘"} {esc(r.original)}:{esc(r.message)}'
-        f"{'(' + esc(r.name) + ')' if r.ok else ''}</li>"
+        f'<li class="{"pkb-ok" if r.ok else "pkb-err"}">{"✔" if r.ok else "✘"} {esc(r.original)}：{esc(r.message)}'
+        f"{'（' + esc(r.name) + '）' if r.ok else ''}</li>"
         for r in results
     )
     return f'<ul class="pkb-doc">{items}</ul>'
@@ -124,6 +124,6 @@ def pack_html(pack) -> str:
         meta = " · ".join(esc(x) for x in (c.region, c.kind, c.date) if x)
         parts.append(
             f'<div class="pkb-card"><b>{esc(c.id)}</b> <span class="pkb-card-title">{esc(c.title)}</span>'
-            f'<div class="pkb-meta">{meta} · 《{esc(c.doc_title)}》</div><div class="pkb-excerpt">{esc(c.text)}</div></div>'
+            f'<div class="pkb-meta">{meta} · 《{esc(c.doc_title)}》</div><div class="pkb-excerpt">{esc(c.excerpt)}</div></div>'
         )
     return f'<div class="pkb-pack">{"".join(parts)}</div>'

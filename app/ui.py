@@ -96,8 +96,8 @@ def build_app(kb: KnowledgeBase) -> gr.Blocks:
                 with gr.Accordion("上传与删除（管理员）", open=True):
                     gr.Markdown(
                         refusal
-                        or f"支持 {'、'.join(e.lstrip('.') for e in ALLOWED_EXTENSIONS)},单个文件不超过 "
-                        f"{settings.max_upload_mb:g} MB;上传后自动清洗、切分并入库。"
+                        or f"支持 {'、'.join(e.lstrip('.') for e in ALLOWED_EXTENSIONS)}，单个文件不超过 "
+                        f"{settings.max_upload_mb:g} MB；上传后自动清洗、切分并入库。"
                     )
                     password = gr.Textbox(label="管理员密码", type="password", visible=bool(settings.admin_password),
                                           elem_id="pkb-password")  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import shutil
@@ -24,6 +25,13 @@ def _tokenizer():
     tok = jieba.Tokenizer()
     tok.load_userdict(str(_DATA / "domain_dict.txt"))
     return tok
+
+
+def _bm25s():
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets DEBUG on itself when imported
+    return bm25s
 
 
 @lru_cache(maxsize=1)
@@ -79,11 +87,9 @@ class KeywordIndex:
 
     @classmethod
     def build(cls, ids: list[str], texts: list[str]) -> KeywordIndex:
-        import bm25s
-
         model = None
         if ids:
-            model = bm25s.BM25(k1=1.2, b=0.75)
+            model = _bm25s().BM25(k1=1.2, b=0.75)
             model.index([tokenize(t) or [""] for t in texts], show_progress=False)
         return cls(list(ids), model)
 
@@ -140,10 +146,8 @@ class KeywordIndex:
                 directory = old
             else:
                 return None
-        import bm25s
-
         ids = json.loads((directory / "ids.json").read_text("utf-8"))
-        model = bm25s.BM25.load(str(directory), show_progress=False) if ids else None
+        model = _bm25s().BM25.load(str(directory), show_progress=False) if ids else None
         index = cls(ids, model)
         index.directory = directory
         return index

@@ -33,12 +33,13 @@ def test_reingest_is_incremental(make_settings, corpus_copy):
     kb = KnowledgeBase(make_settings())
     first = ingest(kb, [corpus_copy])
     assert first.ok and len(first.processed) == 5
+    assert kb.catalog.consistent()
     before = _state(kb)
 
     again = ingest(kb, [corpus_copy])
     assert again.processed == [] and len(again.unchanged) == 5
     assert again.embedded == 0
-    assert _state(kb) == before
+    assert _state(kb) == before and kb.catalog.consistent()
 
     # change one file: only it is processed, and only its new chunks are embedded
     path = corpus_copy / "004_1867261157b0bab0.txt"
@@ -46,6 +47,7 @@ def test_reingest_is_incremental(make_settings, corpus_copy):
     changed = ingest(kb, [corpus_copy])
     assert changed.processed == ["004_1867261157b0bab0.txt"]
     assert 0 < changed.embedded <= 3
+    assert kb.catalog.consistent()
 
     # delete one file: it disappears from every store
     (corpus_copy / "002_f83a94d88cc7dcb8.txt").unlink()
