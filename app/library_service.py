@@ -173,9 +173,9 @@ def _dense_floor(kb: KnowledgeBase) -> float | None:
     return None if floor is None else max(floor, kb.retriever.min_relevance)
 
 
-def facets(kb: KnowledgeBase) -> dict[str, list[tuple[str, int]]]:
-    """Values present among the cases with their number of cases: regions (every level), kinds, years."""
-    cases = {(r.file, r.section_no): r for r in kb.catalog.rows if r.is_case}
+def facets(kb: KnowledgeBase, cases_only: bool = True) -> dict[str, list[tuple[str, int]]]:
+    """Values present among the cases (or all sections) with their number of sections: regions (every level), kinds, years."""
+    cases = {(r.file, r.section_no): r for r in kb.catalog.rows if r.is_case or not cases_only}
     regions: dict[str, int] = {}
     kinds: dict[str, int] = {}
     years: dict[str, int] = {}

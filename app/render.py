@@ -171,7 +171,7 @@ def answer_text(answer) -> str:
         lines += ["", "来源："]
         for c in answer.citations:
             meta = " · ".join(p for p in (c.section, c.region, c.date) if p)
-            lines.append(f"[{c.n}] 《{c.title}》 {meta}({c.file})")
+            lines.append(f"[{c.n}] 《{c.title}》 {meta}（{c.file}）")
             lines.append(f"    “{c.quote}”")
     return "\n".join(lines)
 

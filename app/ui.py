@@ -62,8 +62,8 @@ def build_app(kb: KnowledgeBase) -> gr.Blocks:
                             ask_region = gr.Dropdown([("全部地区", "")], value="", label="限定地区", scale=1)
                             clear = gr.Button("新对话", scale=0)
                         with gr.Accordion("复制答案（含引用）", open=False):
-                            copy = gr.Textbox(show_label=False, lines=8, interactive=False, buttons=["copy"],
-                                              elem_id="pkb-copy")  # fmt: skip
+                            copy = gr.Textbox(label="答案与出处（点右上角按钮复制）", lines=8, interactive=False,
+                                              buttons=["copy"], elem_id="pkb-copy")  # fmt: skip
                     with gr.Column(scale=2):
                         gr.Markdown("#### 原文出处")
                         source = gr.HTML(source_placeholder(), elem_id="pkb-source", padding=True)

@@ -49,7 +49,12 @@ class Handlers:
         if not question:
             yield gr.skip(), turns, chat_html(turns), gr.skip()
             return
-        history = [(t["question"], t["answer"].answer) for t in turns if t.get("answer") is not None]
+        history = [
+            (role, text)
+            for t in turns
+            if t.get("answer") is not None
+            for role, text in (("user", t["question"]), ("assistant", t["answer"].answer))
+        ]
         turn = {"question": question, "standalone": None, "text": "", "answer": None, "error": None}
         turns.append(turn)
         yield "", turns, chat_html(turns), ""
@@ -91,14 +96,14 @@ class Handlers:
 
     # -- case library --------------------------------------------------------------------
     def facet_updates(self):
-        f = library.facets(self.kb)
-        kinds = sorted({r.kind for r in self.kb.catalog.rows if r.kind})
+        """Choices of the case facets (region, kind, year) and of the chat's filters (kind, region)."""
+        cases, everything = library.facets(self.kb), library.facets(self.kb, cases_only=False)
         return (
-            gr.update(choices=_facet_choices(f["regions"], "全部地区")),
-            gr.update(choices=_facet_choices(f["kinds"], "全部类型")),
-            gr.update(choices=_facet_choices(f["years"], "全部年份")),
-            gr.update(choices=[("全部类型", ALL)] + [(k, k) for k in kinds]),
-            gr.update(choices=_facet_choices(f["regions"], "全部地区")),
+            gr.update(choices=_facet_choices(cases["regions"], "全部地区")),
+            gr.update(choices=_facet_choices(cases["kinds"], "全部类型")),
+            gr.update(choices=_facet_choices(cases["years"], "全部年份")),
+            gr.update(choices=_facet_choices(everything["kinds"], "全部类型")),
+            gr.update(choices=_facet_choices(everything["regions"], "全部地区")),
         )
 
     def search_cases(self, query: str, region: str, kind: str, year: str) -> str:

@@ -56,6 +56,9 @@ class Encoder:
         return self.embedder.embed_passages(texts, batch_size=32)
 
 
+_ENUMERATOR = re.compile(
+    r"[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|第[一二三四五六七八九十]+"
+)
 _FULL_WIDTH_END = re.compile(r"[！？；]+[”’」』）)]*")
 
 
@@ -193,8 +196,11 @@ def _expand(sent: Sentence, doc_text: str) -> tuple[int, int]:
     if len(normalise(sent.text)) >= SHORT_POINT:
         para_start = doc_text.rfind("\n", 0, start) + 1
         before = sentence_spans(doc_text[para_start:start])
-        if before and len(normalise(doc_text[para_start + before[-1][0] : start])) < SHORT_POINT:
-            start = para_start + before[-1][0]
+        if before:
+            lead = doc_text[para_start + before[-1][0] : start]
+            opens = len(before) == 1 or _ENUMERATOR.match(lead)  # a lead-in opens its paragraph or an item
+            if opens and len(normalise(lead)) < SHORT_POINT:
+                start = para_start + before[-1][0]
         return start, end
     stop = doc_text.find("\n", end)
     stop = len(doc_text) if stop < 0 else stop

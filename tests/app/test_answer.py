@@ -10,9 +10,10 @@ import pytest
 
 from app.answer.condense import condense_by_rule, is_follow_up
 from app.answer.extractive import sentence_spans
-from app.answer.topics import read_topics
+from app.answer.topics import read_topics, suggest_topics, topic_counts
 from app.answer.types import NOT_FOUND, Answer, Citation
 from app.ask_service import ask, ask_stream
+from index.catalog import Row
 from index.retrieve import Filters
 from ingest.dedup import normalise
 
@@ -100,7 +101,24 @@ def test_nothing_retrieved_is_refused_with_covered_topics(corpus_kb):
     a = ask(corpus_kb, "网格员需要提升哪些能力?", llm_mode="none", filters=Filters(region="火星"))
     assert not a.found and a.answer == NOT_FOUND and a.citations == [] and a.mode == "extractive"
     assert 1 <= len(a.suggestions) <= 3 and set(a.suggestions) <= set(read_topics())
-    assert "网格化管理" in a.suggestions  # the corpus has many sections on grids
+
+
+def test_suggested_topics_are_those_with_most_sections():
+    def row(i: int, section: int, text: str) -> Row:
+        return Row(
+            str(i), "a.txt", "标题", f"第{section}节", section, "", [], "", "", 0, False, 0, len(text), text
+        )
+
+    rows = [
+        row(1, 1, "推进网格化管理，网格员入户走访。"),
+        row(2, 2, "深化网格化管理，做实网格服务。"),
+        row(3, 2, "网格化管理要精细。"),  # same section: counted once
+        row(4, 3, "组建志愿服务队，开展志愿服务。"),
+        row(5, 4, "加强思想政治教育。"),
+    ]
+    counts = topic_counts(rows, read_topics())
+    assert counts["网格化管理"] == 2 and counts["志愿服务"] == 1 and counts["智慧党建"] == 0
+    assert suggest_topics(rows) == ["网格化管理", "志愿服务"]
 
 
 @pytest.mark.slow
@@ -123,7 +141,8 @@ def test_follow_up_is_condensed_by_rule_without_llm(corpus_kb):
 
 def test_follow_up_rule():
     history = [("user", "怎样组建业主委员会?"), ("assistant", "共找到 1 份材料……")]
-    assert is_follow_up("那经费怎么保障?") and is_follow_up("还有呢?") and is_follow_up("具体步骤?")
+    assert is_follow_up("那经费怎么保障?") and is_follow_up("还有呢?") and is_follow_up("经费怎么保障?")
+    assert not is_follow_up("如何办理出入境护照?")  # short, but it names its own topic
     assert not is_follow_up("什么是五社联动?") and not is_follow_up("网格员需要提升哪些能力?")
     assert condense_by_rule("那经费怎么保障?", history) == "组建业主委员会:经费怎么保障?"
     assert condense_by_rule("什么是五社联动?", history) == "什么是五社联动?"

@@ -152,6 +152,34 @@ def test_chat_answer_with_clickable_citation(page, server):
 
 
 @pytest.mark.browser
+def test_llm_answer_streams_with_clickable_citations(page, server):
+    """With an OpenAI-compatible endpoint configured (here a FAKE one), the answer is the model's, still cited."""
+    from tests.app.fake_llm import FakeChatServer
+
+    kb, _ = server
+    original = kb.settings
+    with FakeChatServer() as fake:
+        kb.settings = original.model_copy(
+            update={
+                "llm_mode": "openai",
+                "llm_base_url": fake.url,
+                "llm_model": "fake-model",
+                "llm_timeout": 10,
+            }
+        )
+        try:
+            ask(page, "网格员需要提升哪些能力?")
+        finally:
+            kb.settings = original
+        assert fake.requests and fake.requests[-1].get("stream")
+    assert page.locator("#pkb-chat .pkb-mode").last.inner_text() == "大模型回答"
+    page.locator("#pkb-chat a.pkb-cite[data-n='2']").last.click()
+    page.locator("#pkb-source .pkb-source[data-n='2'] mark").wait_for()
+    assert page.locator("#pkb-source .pkb-source-title").inner_text().startswith("[2] 《")
+    shot(page, "04-chat-llm-citation")
+
+
+@pytest.mark.browser
 def test_case_search_with_region_facet(page):
     page.get_by_role("tab", name="案例检索").click()
     page.locator("#pkb-case-query textarea").fill("区域化组织体系")
@@ -162,7 +190,7 @@ def test_case_search_with_region_facet(page):
     for meta in cards.locator(".pkb-meta").all_inner_texts():
         assert meta.startswith("大连市")
     assert page.locator("#pkb-cards .pkb-excerpt mark").count() >= 1
-    shot(page, "04-cases-region-dalian")
+    shot(page, "05-cases-region-dalian")
 
 
 @pytest.mark.browser
@@ -176,11 +204,11 @@ def test_topic_chip_lists_every_matching_case(page, server):
     page.get_by_text("专题“志愿服务”").wait_for()
     titles = page.locator("#pkb-cards .pkb-card-title").all_inner_texts()
     assert titles == [c.title for c in expected] and len(titles) > kb.settings.top_k
-    shot(page, "05-topic-chip")
+    shot(page, "06-topic-chip")
     page.locator("#pkb-cards .pkb-open").first.click()
     page.locator("#pkb-case .pkb-fulltext").wait_for()
     assert page.locator("#pkb-case .pkb-source-title").inner_text() == expected[0].title
-    shot(page, "06-case-full-text")
+    shot(page, "07-case-full-text")
 
 
 def _docx(path: Path) -> Path:
@@ -206,12 +234,12 @@ def test_upload_find_delete(page, server, tmp_path):
     assert name in page.locator("#pkb-upload-result").inner_text()
     page.locator("#pkb-doc-table").get_by_text(name).wait_for()
     assert (kb.settings.corpus_dir / name).is_file()
-    shot(page, "07-upload-done")
+    shot(page, "08-upload-done")
 
     page.get_by_role("tab", name="智能问答").click()
     ask(page, f"{UPLOAD_TERM}多久召开一次?")
     assert UPLOAD_TERM in page.locator("#pkb-chat .pkb-srccards").first.inner_text()
-    shot(page, "08-upload-found-in-chat")
+    shot(page, "09-upload-found-in-chat")
 
     page.get_by_role("tab", name="文档库").click()
     choose(page, "pkb-doc-select", name)
@@ -221,13 +249,13 @@ def test_upload_find_delete(page, server, tmp_path):
     page.locator("#pkb-delete-result .pkb-ok").wait_for(timeout=60_000)
     page.wait_for_function(f"!document.querySelector('#pkb-doc-table').innerText.includes('{name}')")
     assert not (kb.settings.corpus_dir / name).exists() and kb.docstore.get(name) is None
-    shot(page, "09-delete-done")
+    shot(page, "10-delete-done")
 
     page.get_by_role("tab", name="智能问答").click()
     ask(page, f"{UPLOAD_TERM}多久召开一次?")
     last = page.locator("#pkb-chat .pkb-turn").last
     assert UPLOAD_TERM not in " ".join(last.locator(".pkb-srccards, .pkb-a").all_inner_texts())
-    shot(page, "10-deleted-gone-from-chat")
+    shot(page, "11-deleted-gone-from-chat")
 
 
 @pytest.mark.browser
@@ -243,7 +271,7 @@ def test_trainer_pack_export(page, server, tmp_path):
     case = next(label for label in labels if label.startswith("C1"))
     dropped_title = case.split("案例：", 1)[1].rsplit("（", 1)[0]
     items.filter(has_text=case).locator("input").uncheck()
-    shot(page, "11-pack-preview")
+    shot(page, "12-pack-preview")
 
     page.locator("#pkb-pack-export").click()
     link = page.locator("#pkb-pack-files tr:has(td[aria-label$='.docx']) a.download-link").first
@@ -252,7 +280,7 @@ def test_trainer_pack_export(page, server, tmp_path):
         link.click()
     saved = tmp_path / "pack.docx"
     info.value.save_as(saved)
-    shot(page, "12-pack-exported")
+    shot(page, "13-pack-exported")
 
     paragraphs = [p.text for p in docx.Document(str(saved)).paragraphs]
     sources = paragraphs[paragraphs.index("资料来源") + 1 :]
@@ -276,7 +304,7 @@ def test_document_markup_is_shown_inert(page):
         == 0
     )
     assert page.evaluate("window.__pwned") is None
-    shot(page, "13-document-markup-inert")
+    shot(page, "14-document-markup-inert")
 
 
 def test_api_names_take_one_argument(server):
@@ -299,3 +327,32 @@ def test_api_names_take_one_argument(server):
     assert cases["found"] and cases["results"][0]["title"] and "file" in cases["results"][0]
     docs = client.predict("理响中国", api_name="/docs")
     assert [d["file"] for d in docs["documents"]] == ["001_836e489ea1e73fcd.txt"]
+
+
+def test_search_does_not_wait_behind_slow_answers(server, monkeypatch):
+    """A stand-in for a slow LLM (an ``ask`` that sleeps) fills the answer workers; search still answers."""
+    import threading
+    import time
+
+    from gradio_client import Client
+
+    import app.ask_service
+
+    release = threading.Event()
+
+    def slow_ask(*args, **kwargs):
+        release.wait(30)
+        raise AssertionError("released")
+
+    monkeypatch.setattr(app.ask_service, "ask", slow_ask)
+    _, url = server
+    client = Client(url, verbose=False)
+    jobs = [client.submit("网格员需要提升哪些能力?", api_name="/ask") for _ in range(3)]
+    try:
+        time.sleep(1.0)  # the answers are running (two) or queued (one)
+        started = time.perf_counter()
+        result = client.predict("业委会", api_name="/search")
+        assert result["found"] and time.perf_counter() - started < 10
+        assert not any(job.done() for job in jobs)
+    finally:
+        release.set()
