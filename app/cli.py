@@ -64,6 +64,7 @@ def cmd_ingest(args) -> int:
                 "sections": report.sections,
                 "chunks": report.chunks,
                 "indexed": report.indexed,
+                "added": report.added,
                 "embedded": report.embedded,
                 "seconds": round(report.seconds, 2),
             }

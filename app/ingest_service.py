@@ -29,7 +29,8 @@ class IngestReport:
     sections: int = 0
     chunks: int = 0
     indexed: int = 0
-    embedded: int = 0
+    added: int = 0  # chunks written to the stores by this run
+    embedded: int = 0  # vectors computed by this run (not found in the cache)
     seconds: float = 0.0
 
     @property
@@ -102,6 +103,7 @@ def ingest(kb: KnowledgeBase, paths: list[Path], rebuild: bool = False, progress
     report.sections = sum(len(d.sections) for d in docs)
     report.chunks = sum(len(d.chunks) for d in docs)
     report.indexed = stats.total
+    report.added = stats.added
     report.embedded = stats.embedded
     report.seconds = time.perf_counter() - started
     return report
