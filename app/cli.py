@@ -51,7 +51,9 @@ def cmd_ingest(args) -> int:
     if missing:
         print(f"找不到路径: {', '.join(missing)}", file=sys.stderr)
         return 2
-    report = ingest(kb, paths, rebuild=args.rebuild, progress=_progress_factory(not args.quiet and sys.stderr.isatty()))
+    report = ingest(
+        kb, paths, rebuild=args.rebuild, progress=_progress_factory(not args.quiet and sys.stderr.isatty())
+    )
     if args.json:
         _print_json(
             {
@@ -93,7 +95,9 @@ def cmd_docs(args) -> int:
     if not docs:
         print("知识库为空: 先运行 policykb ingest")
     for d in docs:
-        print(f"{d['file']}  {d['title']}  [{d['kind']}] {d['date'] or ''} {'、'.join(d['regions'])}  块 {d['chunks']}")
+        print(
+            f"{d['file']}  {d['title']}  [{d['kind']}] {d['date'] or ''} {'、'.join(d['regions'])}  块 {d['chunks']}"
+        )
         for s in d["sections"]:
             print(f"    · {s['title']}  {s['region']}  [{s['kind']}]")
     return 0
@@ -111,7 +115,9 @@ def cmd_show(args) -> int:
     if args.json:
         _print_json(full)
     else:
-        print(f"# {full['title']}\n{full['file']} [{full['kind']}] {full['date'] or ''} {'、'.join(full['regions'])}\n")
+        print(
+            f"# {full['title']}\n{full['file']} [{full['kind']}] {full['date'] or ''} {'、'.join(full['regions'])}\n"
+        )
         print(full["text"])
     return 0
 
@@ -120,7 +126,12 @@ def _filters(args):
     from index.retrieve import Filters
 
     return Filters(
-        region=args.region, kind=args.kind, year=args.year, file=args.file, section=args.section, cases_only=args.cases
+        region=args.region,
+        kind=args.kind,
+        year=args.year,
+        file=args.file,
+        section=args.section,
+        cases_only=args.cases,
     )
 
 
@@ -130,7 +141,9 @@ def _print_search(result) -> None:
         return
     for rank, hit in enumerate(result.hits, 1):
         r = hit.row
-        print(f"[{rank}] {r.title} · {r.section}  {r.region} [{r.kind}] {r.date}  ({r.file} {r.start}-{r.end})")
+        print(
+            f"[{rank}] {r.title} · {r.section}  {r.region} [{r.kind}] {r.date}  ({r.file} {r.start}-{r.end})"
+        )
         print(f"    {r.text}")
         for other in r.also_in:
             print(f"    亦见: {other['file']} · {other['section']}")

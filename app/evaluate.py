@@ -107,7 +107,11 @@ def format_table(scores: list[ModeScore]) -> str:
         "|---|---|---|---|---|",
     ]
     for s in scores:
-        oos = f"{s.oos_correct:.2f} ({int(round(s.oos_correct * s.out_of_scope))}/{s.out_of_scope})" if s.out_of_scope else "-"
+        oos = (
+            f"{s.oos_correct:.2f} ({int(round(s.oos_correct * s.out_of_scope))}/{s.out_of_scope})"
+            if s.out_of_scope
+            else "-"
+        )
         lines.append(f"| {s.mode} | {s.hit1:.3f} | {s.hit5:.3f} | {s.mrr10:.3f} | {oos} |")
     for s in scores:
         for m in s.misses:

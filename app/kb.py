@@ -74,5 +74,7 @@ class KnowledgeBase:
             reranker=reranker,
         )
 
-    def search(self, query: str, k: int | None = None, filters: Filters | None = None, mode: str | None = None) -> SearchResult:
+    def search(
+        self, query: str, k: int | None = None, filters: Filters | None = None, mode: str | None = None
+    ) -> SearchResult:
         return self.retriever.retrieve(query, k or self.settings.top_k, filters, mode)

@@ -15,7 +15,14 @@ def document_summary(doc: Document) -> dict:
         "source": doc.source,
         "regions": doc.regions,
         "sections": [
-            {"title": s.title, "region": s.region, "kind": s.kind, "is_case": s.is_case, "start": s.start, "end": s.end}
+            {
+                "title": s.title,
+                "region": s.region,
+                "kind": s.kind,
+                "is_case": s.is_case,
+                "start": s.start,
+                "end": s.end,
+            }
             for s in doc.sections
         ],
         "chunks": len(doc.chunks),
@@ -27,7 +34,9 @@ def document_summary(doc: Document) -> dict:
 
 def document_full(doc: Document) -> dict:
     out = document_summary(doc)
-    out["flags"] = [{"kind": f.kind, "text": f.text, "start": f.start, "end": f.end, "note": f.note} for f in doc.flags]
+    out["flags"] = [
+        {"kind": f.kind, "text": f.text, "start": f.start, "end": f.end, "note": f.note} for f in doc.flags
+    ]
     out["fixes"] = doc.fixes
     out["text"] = doc.text
     return out

@@ -65,7 +65,9 @@ class Row:
         }
         for level in range(3):
             meta[f"region_l{level + 1}"] = self.region_path[level] if level < len(self.region_path) else ""
-        meta["fp"] = hashlib.sha1(json.dumps(asdict(self), ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+        meta["fp"] = hashlib.sha1(
+            json.dumps(asdict(self), ensure_ascii=False, sort_keys=True).encode()
+        ).hexdigest()
         return meta
 
 
@@ -140,12 +142,16 @@ class Catalog:
         stale = [cid for cid, fp in stored.items() if cid not in wanted or metas[cid]["fp"] != fp]
         self.vectors.delete(stale)
         todo = [r for r in rows if r.id not in stored or r.id in set(stale)]
-        stats = SyncStats(deleted=len([c for c in stale if c not in wanted]), added=len(todo), total=len(rows))
+        stats = SyncStats(
+            deleted=len([c for c in stale if c not in wanted]), added=len(todo), total=len(rows)
+        )
         for i in range(0, len(todo), 512):
             part = todo[i : i + 512]
             vectors = self.cache.embed(self.embedder, [r.embed_text() for r in part], batch_size, progress)
             stats.embedded += self.cache.computed
-            self.vectors.add([r.id for r in part], [r.text for r in part], [metas[r.id] for r in part], vectors)
+            self.vectors.add(
+                [r.id for r in part], [r.text for r in part], [metas[r.id] for r in part], vectors
+            )
         current = [r.id for r in self.rows]
         if stale or todo or current != [r.id for r in rows] or not (self.keyword_dir / "ids.json").exists():
             self._write_keyword(rows)

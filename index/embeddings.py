@@ -89,7 +89,10 @@ class SentenceTransformerEmbedder(Embedder):
                 f"cannot load sentence-transformers model '{model}': {e}. "
                 "Give a local model directory in POLICYKB_EMBED_MODEL."
             ) from e
-        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        dimension = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
+        )
         self.dim = int(dimension())
         base = local.name if local.exists() else model
         self.name = f"st-{base}"
@@ -146,7 +149,9 @@ class OpenAIEmbedder(Embedder):
         except Exception as e:  # noqa: BLE001 - network, HTTP and format errors alike
             raise BackendError(f"embedding endpoint {self._client.base_url} failed: {e}") from e
         if vectors.shape[0] != len(texts):
-            raise BackendError(f"embedding endpoint returned {vectors.shape[0]} vectors for {len(texts)} texts")
+            raise BackendError(
+                f"embedding endpoint returned {vectors.shape[0]} vectors for {len(texts)} texts"
+            )
         return _normalise(vectors)
 
 
@@ -166,7 +171,9 @@ class EmbeddingCache:
     def key(text: str) -> str:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
-    def embed(self, embedder: Embedder, texts: Sequence[str], batch_size: int = 32, progress=None) -> np.ndarray:
+    def embed(
+        self, embedder: Embedder, texts: Sequence[str], batch_size: int = 32, progress=None
+    ) -> np.ndarray:
         """Vectors for ``texts``, computing only those not cached; returns (len(texts), dim)."""
         keys = [self.key(t) for t in texts]
         found: dict[str, np.ndarray] = {}
@@ -175,7 +182,8 @@ class EmbeddingCache:
                 part = keys[i : i + 500]
                 marks = ",".join("?" * len(part))
                 rows = self._db.execute(
-                    f"SELECT sha, vector FROM vectors WHERE model=? AND sha IN ({marks})", [embedder.name, *part]
+                    f"SELECT sha, vector FROM vectors WHERE model=? AND sha IN ({marks})",
+                    [embedder.name, *part],
                 )
                 for sha, blob in rows:
                     found[sha] = np.frombuffer(blob, dtype=np.float32)

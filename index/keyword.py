@@ -36,7 +36,9 @@ def _bm25s():
 
 @lru_cache(maxsize=1)
 def _stopwords() -> frozenset[str]:
-    return frozenset(w.strip() for w in (_DATA / "stopwords.txt").read_text("utf-8").splitlines() if w.strip())
+    return frozenset(
+        w.strip() for w in (_DATA / "stopwords.txt").read_text("utf-8").splitlines() if w.strip()
+    )
 
 
 @lru_cache(maxsize=1)

@@ -105,7 +105,9 @@ class HybridRetriever:
         return keep
 
     # -- retrieval -------------------------------------------------------------
-    def retrieve(self, query: str, k: int = 5, filters: Filters | None = None, mode: str | None = None) -> SearchResult:
+    def retrieve(
+        self, query: str, k: int = 5, filters: Filters | None = None, mode: str | None = None
+    ) -> SearchResult:
         mode = mode or self.mode
         filters = filters or Filters()
         text = normalise_query(query).strip()

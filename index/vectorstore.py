@@ -93,12 +93,19 @@ class VectorStore:
         if k <= 0:
             return []
         extra = {"ids": ids} if ids is not None else {}
-        result = self.store.query(VectorStoreQuery(query_embedding=vector.tolist(), similarity_top_k=k), **extra)
+        result = self.store.query(
+            VectorStoreQuery(query_embedding=vector.tolist(), similarity_top_k=k), **extra
+        )
         # ChromaVectorStore reports exp(-distance); with cosine space distance = 1 - cos.
-        return [(cid, 1.0 + math.log(max(s, 1e-12))) for cid, s in zip(result.ids, result.similarities, strict=True)]
+        return [
+            (cid, 1.0 + math.log(max(s, 1e-12)))
+            for cid, s in zip(result.ids, result.similarities, strict=True)
+        ]
 
     def vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
         if not ids:
             return {}
         got = self.collection.get(ids=ids, include=["embeddings"])
-        return {cid: np.asarray(v, dtype=np.float32) for cid, v in zip(got["ids"], got["embeddings"], strict=True)}
+        return {
+            cid: np.asarray(v, dtype=np.float32) for cid, v in zip(got["ids"], got["embeddings"], strict=True)
+        }

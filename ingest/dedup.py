@@ -65,7 +65,12 @@ def find_near_duplicates(documents: list[Document]) -> Duplicates:
     for (a, b), s_ab in sorted(share.items(), key=lambda kv: (-kv[1], kv[0])):
         s_ba = share[(b, a)]
         a_is_copy = s_ab > s_ba or (s_ab == s_ba and file_of[a] > file_of[b])
-        if s_ab >= DUPLICATE_SHARE and a_is_copy and a not in result.primary_of and b not in result.primary_of:
+        if (
+            s_ab >= DUPLICATE_SHARE
+            and a_is_copy
+            and a not in result.primary_of
+            and b not in result.primary_of
+        ):
             result.primary_of[a] = b
     for a, b in sorted(share):
         if a in result.primary_of:

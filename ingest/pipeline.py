@@ -32,7 +32,9 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def process_file(path: Path, name: str, split: SplitOptions = SplitOptions(), max_bytes: int = 20_000_000) -> Document:
+def process_file(
+    path: Path, name: str, split: SplitOptions = SplitOptions(), max_bytes: int = 20_000_000
+) -> Document:
     """Load, clean and structure one file; ``name`` is how it is cited (e.g. 000_x.txt).
 
     Raises LoadError (or EmptyDocumentError) naming the file when it cannot become a document.
@@ -41,7 +43,9 @@ def process_file(path: Path, name: str, split: SplitOptions = SplitOptions(), ma
     raw = load_file(path, display=name, max_bytes=max_bytes)
     clean = clean_text(raw.text)
     if len(clean.text.strip()) < MIN_TEXT:
-        raise EmptyDocumentError(name, "nothing left after removing web boilerplate (navigation, footers, notices)")
+        raise EmptyDocumentError(
+            name, "nothing left after removing web boilerplate (navigation, footers, notices)"
+        )
     meta = describe(raw, clean)
     sections = build_sections(clean.text)
     chunks = split_into_chunks(clean.text, sections, name, split.size, split.overlap, split.min_chars)

@@ -11,7 +11,9 @@ from pathlib import Path
 _DATA = Path(__file__).parent / "data" / "gazetteer.tsv"
 _SUFFIXES = ("特别行政区", "维吾尔自治区", "回族自治区", "壮族自治区", "自治区", "省", "市", "地区", "盟")
 # Short forms that are also ordinary words or names (长治久安, 大同小异, 朝阳产业, 中山先生...).
-_AMBIGUOUS_SHORT = set("长治 大同 安康 朝阳 四平 白银 中山 黄山 三沙 白山 玉树 海东 通化 定西 吉安 白城".split())
+_AMBIGUOUS_SHORT = set(
+    "长治 大同 安康 朝阳 四平 白银 中山 黄山 三沙 白山 玉树 海东 通化 定西 吉安 白城".split()
+)
 # A mention followed by these is a street, school or company, not the place the text is about.
 _STREET_AFTER = re.compile(r"^(路|街|大街|大道|道)")
 _INSTITUTION_AFTER = re.compile(r"^[\u4e00-\u9fff]{0,6}?(大学|学院|学校|医院|集团|银行|公司|报社|电视台)")

@@ -68,7 +68,9 @@ def _section_title(block: Block, section: Section) -> str:
     """The heading line; else the opening sentence that names the section's place, trimmed to its gist."""
     if block.heading:
         return block.heading
-    names = [re.sub(r"(省|市|区|县|旗|自治区)$", "", p) for p in section.region_path[1:] or section.region_path]
+    names = [
+        re.sub(r"(省|市|区|县|旗|自治区)$", "", p) for p in section.region_path[1:] or section.region_path
+    ]
     lead = block.paragraphs[0].lead
     if lead:
         named = not section.region or any(n and n in lead for n in names)

@@ -36,13 +36,28 @@ def test_docs_json(capsys, monkeypatch, corpus_kb):
 
 
 def test_show_json_matches_search_offsets(capsys, monkeypatch, corpus_kb):
-    code, out, _ = run(capsys, monkeypatch, corpus_kb.data_dir, "search", "网格员需要提升哪些能力", "--json", "-k", "3")
+    code, out, _ = run(
+        capsys, monkeypatch, corpus_kb.data_dir, "search", "网格员需要提升哪些能力", "--json", "-k", "3"
+    )
     assert code == 0
     result = json.loads(out)
     assert result["found"] and result["query"] == "网格员需要提升哪些能力"
     texts = {}
     for r in result["results"]:
-        assert {"rank", "score", "file", "title", "section", "region", "kind", "date", "text", "start", "end", "also_in"} <= set(r)
+        assert {
+            "rank",
+            "score",
+            "file",
+            "title",
+            "section",
+            "region",
+            "kind",
+            "date",
+            "text",
+            "start",
+            "end",
+            "also_in",
+        } <= set(r)
         if r["file"] not in texts:
             code, shown, _ = run(capsys, monkeypatch, corpus_kb.data_dir, "show", r["file"], "--json")
             assert code == 0
@@ -61,7 +76,17 @@ def test_search_reads_queries_from_stdin(capsys, monkeypatch, corpus_kb):
 
 def test_search_filters_on_the_command_line(capsys, monkeypatch, corpus_kb):
     code, out, _ = run(
-        capsys, monkeypatch, corpus_kb.data_dir, "search", "党建", "--region", "大连", "--cases", "--json", "-k", "5"
+        capsys,
+        monkeypatch,
+        corpus_kb.data_dir,
+        "search",
+        "党建",
+        "--region",
+        "大连",
+        "--cases",
+        "--json",
+        "-k",
+        "5",
     )
     assert code == 0
     results = json.loads(out)["results"]

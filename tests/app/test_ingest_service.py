@@ -91,7 +91,8 @@ def _bad_inputs(folder: Path) -> dict[str, str]:
     with (folder / "huge.txt").open("wb") as f:
         f.truncate(50 * 1024 * 1024)
     (folder / "boilerplate.txt").write_text(
-        "首页\n帮助中心 广告联系\n热门关键词: 党建 治理\n责任编辑:网络\n版权所有 某某网 京ICP备12345678号\n", "utf-8"
+        "首页\n帮助中心 广告联系\n热门关键词: 党建 治理\n责任编辑:网络\n版权所有 某某网 京ICP备12345678号\n",
+        "utf-8",
     )
     return {
         "empty.txt": "empty",
@@ -111,7 +112,9 @@ def test_bad_inputs_fail_clearly_and_change_nothing(make_settings, corpus_copy):
     expected = _bad_inputs(corpus_copy)
     # good non-UTF-8 files in the same batch are still ingested
     (corpus_copy / "gbk.txt").write_bytes("社区网格员每天走访居民,收集诉求并及时上报处理。".encode("gbk") * 3)
-    (corpus_copy / "utf16.txt").write_bytes("小区党支部牵头成立业主委员会,规范物业服务。".encode("utf-16") * 1)
+    (corpus_copy / "utf16.txt").write_bytes(
+        "小区党支部牵头成立业主委员会,规范物业服务。".encode("utf-16") * 1
+    )
     report = ingest(kb, [corpus_copy])
     failed = dict(report.failed)
     assert set(failed) == set(expected)
@@ -136,7 +139,12 @@ def test_failed_new_version_keeps_the_stored_one(make_settings, corpus_copy):
 def _cli(data: Path, *args: str, **kw) -> subprocess.Popen:
     env = dict(os.environ, POLICYKB_DATA_DIR=str(data))
     return subprocess.Popen(
-        [sys.executable, "-m", "app", *args], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw
+        [sys.executable, "-m", "app", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        **kw,
     )
 
 

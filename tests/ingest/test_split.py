@@ -30,7 +30,7 @@ def test_overlap_repeats_whole_sentences():
     para = "".join(f"这是第{i}句话,内容较长一些。" for i in range(20))
     chunks = split_into_chunks(para, [Section("s", 0, len(para))], "x.txt", size=80, overlap=30)
     assert len(chunks) > 2
-    for prev, nxt in zip(chunks, chunks[1:]):
+    for prev, nxt in zip(chunks, chunks[1:], strict=False):
         assert nxt.start < prev.end  # overlapping windows
         assert nxt.start > prev.start  # always advancing
         assert nxt.text[-1] == "。"
