@@ -65,7 +65,7 @@ def _ask_plain(kb, question: str, llm_mode, filters) -> None:
 
 def cmd_ask(args) -> int:
     from app.ask_service import ask
-    from app.cli import _kb, _print_json
+    from app.cli import _kb, _print_json, json_per_line
 
     kb = _kb(args)
     filters = _filters(args)
@@ -76,10 +76,4 @@ def cmd_ask(args) -> int:
         else:
             _ask_plain(kb, question, args.llm, filters)
         return 0
-    if not args.json:
-        print("没有给出问题 (从标准输入逐行读取需要 --json)", file=sys.stderr)
-        return 2
-    for line in sys.stdin:
-        if line.strip():
-            _print_json(ask(kb, line.strip(), llm_mode=args.llm, filters=filters).to_json())
-    return 0
+    return json_per_line(args, "问题", lambda q: ask(kb, q, llm_mode=args.llm, filters=filters).to_json())

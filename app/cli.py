@@ -158,12 +158,17 @@ def cmd_search(args) -> int:
         result = kb.search(" ".join(args.query), args.k, filters, args.mode)
         _print_json(search_json(result)) if args.json else _print_search(result)
         return 0
+    return json_per_line(args, "检索词", lambda q: search_json(kb.search(q, args.k, filters, args.mode)))
+
+
+def json_per_line(args, what: str, answer_one) -> int:
+    """Answer each non-empty line of standard input with one JSON line (models are loaded once)."""
     if not args.json:
-        print("没有给出检索词 (从标准输入逐行读取需要 --json)", file=sys.stderr)
+        print(f"没有给出{what} (从标准输入逐行读取需要 --json)", file=sys.stderr)
         return 2
     for line in sys.stdin:
         if line.strip():
-            _print_json(search_json(kb.search(line.strip(), args.k, filters, args.mode)))
+            _print_json(answer_one(line.strip()))
     return 0
 
 
