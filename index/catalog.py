@@ -119,20 +119,31 @@ class Catalog:
         self.vectors = vectors
         self.embedder = embedder
         self.cache = cache
-        self.rows: list[Row] = []
-        self.keyword = KeywordIndex([])
+        self._state: tuple[list[Row], KeywordIndex] = ([], KeywordIndex([]))
         self.load()
+
+    # Rows and keyword index are swapped together, so a search running during a sync
+    # sees either the old pair or the new one: take ``snapshot()`` once per search.
+    def snapshot(self) -> tuple[list[Row], KeywordIndex]:
+        return self._state
+
+    @property
+    def rows(self) -> list[Row]:
+        return self._state[0]
+
+    @property
+    def keyword(self) -> KeywordIndex:
+        return self._state[1]
 
     def load(self) -> None:
         keyword = KeywordIndex.load(self.keyword_dir)
         rows_path = keyword.directory / "rows.jsonl" if keyword and keyword.directory else None
         if keyword is None or rows_path is None or not rows_path.exists():
-            self.rows, self.keyword = [], KeywordIndex([])
+            self._state = ([], KeywordIndex([]))
             return
         rows = [Row(**json.loads(line)) for line in rows_path.read_text("utf-8").splitlines() if line]
         by_id = {r.id: r for r in rows}
-        self.rows = [by_id[i] for i in keyword.ids]
-        self.keyword = keyword
+        self._state = ([by_id[i] for i in keyword.ids], keyword)
 
     def sync(self, rows: list[Row], progress=None, batch_size: int = 32) -> SyncStats:
         """Make Chroma and the keyword index hold exactly ``rows``."""
@@ -161,7 +172,7 @@ class Catalog:
         keyword = KeywordIndex.build([r.id for r in rows], [f"{r.section}\n{r.text}" for r in rows])
         lines = "\n".join(json.dumps(asdict(r), ensure_ascii=False) for r in rows)
         keyword.save(self.keyword_dir, extra={"rows.jsonl": lines})
-        self.rows, self.keyword = rows, keyword
+        self._state = (rows, keyword)
 
     def consistent(self) -> bool:
         """True when Chroma and the keyword index hold the same chunk ids."""

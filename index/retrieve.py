@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from index.catalog import Catalog, Row
-from index.keyword import normalise_query
+from index.keyword import KeywordIndex, normalise_query
 
 log = logging.getLogger(__name__)
 
@@ -86,8 +86,8 @@ class HybridRetriever:
         self.reranker = reranker
 
     # -- filters -------------------------------------------------------------
-    def _predicate(self, filters: Filters):
-        regions = _region_names(filters.region, self.catalog.rows) if filters.region else None
+    def _predicate(self, filters: Filters, rows: list[Row]):
+        regions = _region_names(filters.region, rows) if filters.region else None
 
         def keep(row: Row) -> bool:
             if regions is not None and not (set(row.region_path) & regions):
@@ -111,43 +111,44 @@ class HybridRetriever:
         mode = mode or self.mode
         filters = filters or Filters()
         text = normalise_query(query).strip()
-        rows = self.catalog.rows
+        rows, keyword = self.catalog.snapshot()
         if not text or not rows:
             return SearchResult(query, False, [], mode)
-        keep = self._predicate(filters)
+        keep = self._predicate(filters, rows)
         allowed = np.array([keep(r) for r in rows], dtype=bool) if not filters.empty() else None
         if allowed is not None and not allowed.any():
             return SearchResult(query, False, [], mode)
-        hits = self._candidates(text, mode, allowed)
+        hits = self._candidates(text, mode, allowed, rows, keyword)
         if self.reranker is not None and hits:
             hits = self.reranker.rerank(text, hits)
         hits = hits[:k]
-        confidence = self.confidence(text, hits)
+        confidence = self.confidence(text, hits, keyword)
         found = bool(hits) and confidence >= self.min_relevance
         return SearchResult(query, found, hits if found else [], mode, confidence)
 
-    def confidence(self, text: str, hits: list[Hit]) -> float:
+    def confidence(self, text: str, hits: list[Hit], keyword: KeywordIndex) -> float:
         """Best passage's cosine, nudged by how much of the question's wording the corpus uses at all."""
         if not hits:
             return 0.0
         best = max(h.relevance for h in hits)
-        return best + COVERAGE_WEIGHT * (self.catalog.keyword.coverage(text) - 0.5)
+        return best + COVERAGE_WEIGHT * (keyword.coverage(text) - 0.5)
 
-    def _candidates(self, text: str, mode: str, allowed: np.ndarray | None) -> list[Hit]:
-        rows = self.catalog.rows
+    def _candidates(
+        self, text: str, mode: str, allowed: np.ndarray | None, rows: list[Row], keyword_index: KeywordIndex
+    ) -> list[Hit]:
         n = self.candidates
         question = self.catalog.embedder.embed_query(text)
         dense: dict[int, float] = {}
         if mode in ("dense", "hybrid"):
             ids = [rows[i].id for i in np.flatnonzero(allowed)] if allowed is not None else None
             for cid, cos in self.catalog.vectors.query(question, n, ids):
-                row = self.catalog.keyword.row(cid)
+                row = keyword_index.row(cid)
                 if row is not None:
                     dense[row] = cos
         keyword: dict[int, float] = {}
         scores = None
         if mode in ("keyword", "hybrid"):
-            scores = self.catalog.keyword.scores(text)
+            scores = keyword_index.scores(text)
             if allowed is not None:
                 scores = np.where(allowed, scores, 0.0)
             top = np.argsort(-scores)[:n]
