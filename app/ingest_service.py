@@ -78,7 +78,11 @@ def ingest(kb: KnowledgeBase, paths: list[Path], rebuild: bool = False, progress
         for name, path, root in files:
             try:
                 old = manifest.get(name)
-                if not rebuild and old and old["sha256"] == file_sha256(path) and store.get(name):
+                try:
+                    sha = file_sha256(path)
+                except OSError as e:
+                    raise LoadError(name, f"cannot read: {e.strerror or e}") from e
+                if not rebuild and old and old["sha256"] == sha and store.get(name):
                     report.unchanged.append(name)
                 else:
                     doc = process_file(path, name, split, s.max_file_bytes)
@@ -87,8 +91,9 @@ def ingest(kb: KnowledgeBase, paths: list[Path], rebuild: bool = False, progress
             except LoadError as e:
                 report.failed.append((name, e.problem))
                 log.warning("%s", e)
-            except OSError as e:
-                report.failed.append((name, f"cannot read: {e.strerror or e}"))
+            except Exception as e:  # noqa: BLE001 - a defect on one file must not stop the batch
+                log.exception("%s: unexpected error", name)
+                report.failed.append((name, f"unexpected error ({type(e).__name__}: {e}); please report it"))
             if bar:
                 bar(1)
         for name, entry in manifest.items():
