@@ -91,8 +91,17 @@ class KeywordIndex:
     def build(cls, ids: list[str], texts: list[str]) -> KeywordIndex:
         model = None
         if ids:
+            # Token ids, not token strings: 100k chunks hold ~45M terms, which as Python
+            # strings take gigabytes; as small int arrays they take a few hundred MB.
+            vocab: dict[str, int] = {"": 0}
+            corpus = []
+            for text in texts:
+                terms = tokenize(text) or [""]
+                corpus.append(
+                    np.fromiter((vocab.setdefault(t, len(vocab)) for t in terms), np.int32, len(terms))
+                )
             model = _bm25s().BM25(k1=1.2, b=0.75)
-            model.index([tokenize(t) or [""] for t in texts], show_progress=False)
+            model.index((corpus, vocab), create_empty_token=False, show_progress=False)
         return cls(list(ids), model)
 
     def scores(self, query: str) -> np.ndarray:

@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 MODES = ("keyword", "dense", "hybrid")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Filters:
     """Combinable restrictions; region matches any level of a section's place (大连 -> 大连市 and its districts)."""
 
@@ -48,6 +48,7 @@ class SearchResult:
 
 
 COVERAGE_WEIGHT = 0.05
+ID_FILTER_LIMIT = 5000  # up to this many allowed rows, Chroma is asked for exactly those ids
 
 
 def _region_names(query: str, rows: list[Row]) -> set[str]:
@@ -84,6 +85,7 @@ class HybridRetriever:
         self.candidates = candidates
         self.min_relevance = min_relevance
         self.reranker = reranker
+        self._masks: dict[tuple, np.ndarray] = {}
 
     # -- filters -------------------------------------------------------------
     def _predicate(self, filters: Filters, rows: list[Row]):
@@ -114,17 +116,28 @@ class HybridRetriever:
         rows, keyword = self.catalog.snapshot()
         if not text or not rows:
             return SearchResult(query, False, [], mode)
-        keep = self._predicate(filters, rows)
-        allowed = np.array([keep(r) for r in rows], dtype=bool) if not filters.empty() else None
+        allowed = None if filters.empty() else self._mask(filters, rows)
         if allowed is not None and not allowed.any():
             return SearchResult(query, False, [], mode)
-        hits = self._candidates(text, mode, allowed, rows, keyword)
+        question = self.catalog.embedder.embed_query(text)
+        hits = self._candidates(text, question, mode, allowed, rows, keyword)
         if self.reranker is not None and hits:
             hits = self.reranker.rerank(text, hits)
         hits = hits[:k]
+        self._fill_relevance(hits, question)
         confidence = self.confidence(text, hits, keyword)
         found = bool(hits) and confidence >= self.min_relevance
         return SearchResult(query, found, hits if found else [], mode, confidence)
+
+    def _mask(self, filters: Filters, rows: list[Row]) -> np.ndarray:
+        """Rows passing ``filters``; cached per row list, since the same facets come back often."""
+        key = (filters, id(rows))
+        if key not in self._masks:
+            keep = self._predicate(filters, rows)
+            if len(self._masks) > 64:
+                self._masks.clear()
+            self._masks[key] = np.fromiter((keep(r) for r in rows), bool, len(rows))
+        return self._masks[key]
 
     def confidence(self, text: str, hits: list[Hit], keyword: KeywordIndex) -> float:
         """Best passage's cosine, nudged by how much of the question's wording the corpus uses at all."""
@@ -133,36 +146,61 @@ class HybridRetriever:
         best = max(h.relevance for h in hits)
         return best + COVERAGE_WEIGHT * (keyword.coverage(text) - 0.5)
 
-    def _candidates(
-        self, text: str, mode: str, allowed: np.ndarray | None, rows: list[Row], keyword_index: KeywordIndex
-    ) -> list[Hit]:
+    def _dense(self, question: np.ndarray, allowed: np.ndarray | None, rows: list[Row], index: KeywordIndex):
+        """Row -> cosine of the nearest passages that pass the filter."""
         n = self.candidates
-        question = self.catalog.embedder.embed_query(text)
-        dense: dict[int, float] = {}
-        if mode in ("dense", "hybrid"):
-            ids = [rows[i].id for i in np.flatnonzero(allowed)] if allowed is not None else None
-            for cid, cos in self.catalog.vectors.query(question, n, ids):
-                row = keyword_index.row(cid)
-                if row is not None:
-                    dense[row] = cos
+        if allowed is None:
+            found = self.catalog.vectors.query(question, n)
+        elif allowed.sum() <= ID_FILTER_LIMIT:
+            found = self.catalog.vectors.query(question, n, [rows[i].id for i in np.flatnonzero(allowed)])
+        else:
+            # A long id list makes Chroma slow; a broad filter is cheaper to apply afterwards.
+            share = allowed.sum() / len(rows)
+            found = self.catalog.vectors.query(question, min(int(n / share * 2) + n, 2000))
+        dense = {}
+        for cid, cos in found:
+            row = index.row(cid)
+            if row is not None and (allowed is None or allowed[row]) and len(dense) < n:
+                dense[row] = cos
+        return dense
+
+    def _candidates(
+        self,
+        text: str,
+        question: np.ndarray,
+        mode: str,
+        allowed: np.ndarray | None,
+        rows: list[Row],
+        index: KeywordIndex,
+    ) -> list[Hit]:
+        """Fused candidates, best first; relevance is filled only for dense candidates here."""
+        dense = self._dense(question, allowed, rows, index) if mode in ("dense", "hybrid") else {}
         keyword: dict[int, float] = {}
         scores = None
         if mode in ("keyword", "hybrid"):
-            scores = keyword_index.scores(text)
+            scores = index.scores(text)
             if allowed is not None:
                 scores = np.where(allowed, scores, 0.0)
-            top = np.argsort(-scores)[:n]
+            n = min(self.candidates, len(scores))
+            top = np.argpartition(-scores, n - 1)[:n]
             keyword = {int(i): float(scores[i]) for i in top if scores[i] > 0}
         fused = self._fuse(dense, keyword)
         order = sorted(fused, key=lambda i: -fused[i])
-        missing = [rows[i].id for i in order if i not in dense]
-        cosines = {cid: float(vec @ question) for cid, vec in self.catalog.vectors.vectors(missing).items()}
-        hits = []
-        for i in order:
-            relevance = dense.get(i, cosines.get(rows[i].id, 0.0))
-            kw = float(scores[i]) if scores is not None else 0.0
-            hits.append(Hit(rows[i], fused[i], relevance, kw))
-        return hits
+        return [
+            Hit(
+                rows[i], fused[i], dense.get(i, float("nan")), float(scores[i]) if scores is not None else 0.0
+            )
+            for i in order
+        ]
+
+    def _fill_relevance(self, hits: list[Hit], question: np.ndarray) -> None:
+        """Cosine for the few shown hits that came from the keyword side only."""
+        missing = [h.row.id for h in hits if h.relevance != h.relevance]  # NaN
+        vectors = self.catalog.vectors.vectors(missing)
+        for h in hits:
+            if h.relevance != h.relevance:
+                vec = vectors.get(h.row.id)
+                h.relevance = float(vec @ question) if vec is not None else 0.0
 
     def _fuse(self, dense: dict[int, float], keyword: dict[int, float]) -> dict[int, float]:
         if not keyword:

@@ -55,6 +55,7 @@ class VectorStore:
         )
         self.store = ChromaVectorStore(chroma_collection=self.collection)
         self.name = name
+        self._count: int | None = None
 
     def fingerprints(self) -> dict[str, str]:
         """Chunk id -> metadata fingerprint of everything stored."""
@@ -75,15 +76,20 @@ class VectorStore:
             TextNode(id_=cid, text=text, metadata=meta, embedding=vec.tolist())
             for cid, text, meta, vec in zip(ids, texts, metadatas, vectors, strict=True)
         ]
+        self._count = None
         for i in range(0, len(nodes), 2000):
             self.store.add(nodes[i : i + 2000])
 
     def delete(self, ids: list[str]) -> None:
+        self._count = None
         for i in range(0, len(ids), 2000):
             self.store.delete_nodes(node_ids=ids[i : i + 2000])
 
     def count(self) -> int:
-        return self.collection.count()
+        """Number of stored chunks; remembered between writes, since every query needs it."""
+        if self._count is None:
+            self._count = self.collection.count()
+        return self._count
 
     def query(self, vector: np.ndarray, k: int, ids: list[str] | None = None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) of the ``k`` nearest chunks, among ``ids`` when given."""
