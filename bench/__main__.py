@@ -65,12 +65,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--reuse-raw", action="store_true", help="reuse a previous run's real vectors and figure"
     )
+    parser.add_argument(
+        "--report-only", action="store_true", help="render bench.md again from the last run's results"
+    )
     args = parser.parse_args(argv)
     args.sizes = args.sizes or ([200, 1000] if args.quick else [1000, 10_000, 100_000])
     args.base = args.base or (200 if args.quick else 1000)
     args.queries = args.queries or (60 if args.quick else 200)
     args.out = args.out.resolve()
     (args.out / "results").mkdir(parents=True, exist_ok=True)
+    saved = args.out / "results" / "run.json"
+    if args.report_only:
+        run = json.loads(saved.read_text("utf-8"))
+        results = {(size, system): r for size, system, r in run["results"]}
+        return _publish(results, run["raw"], run["notes"], args.out)
 
     started = time.perf_counter()
     pool = sentence_pool()
@@ -98,8 +106,19 @@ def main(argv: list[str] | None = None) -> int:
         "- raw embedding figure reused from a previous run (--reuse-raw)" if raw.get("reused") else "",
         f"- total run time: {minutes:.1f} min",
     ]
-    report = render(results, raw, [n for n in notes if n])
-    (args.out / "bench.md").write_text(report, "utf-8")
+    notes = [n for n in notes if n]
+    run = {
+        "raw": raw,
+        "results": [[size, system, r] for (size, system), r in results.items()],
+        "notes": notes,
+    }
+    saved.write_text(json.dumps(run, ensure_ascii=False, indent=1), "utf-8")
+    return _publish(results, raw, notes, args.out)
+
+
+def _publish(results: dict[tuple[int, str], dict], raw: dict, notes: list[str], out: Path) -> int:
+    report = render(results, raw, notes)
+    (out / "bench.md").write_text(report, "utf-8")
     print(report)
     return 0 if all("error" not in r for r in results.values()) else 1
 

@@ -88,7 +88,7 @@ def _base_sentences(pool: SentencePool, base: int, seed: int) -> list[list[str]]
     seen: set[str] = set()
     out = []
     while len(out) < base:
-        target, parts = rng.randint(240, 340), []
+        target, parts = rng.randint(220, 300), []
         while sum(map(len, parts)) < target:
             parts.append(rng.choice(pool.sentences))
         text = "".join(parts)

@@ -36,7 +36,7 @@ def main_table(results: dict[tuple[int, str], dict], raw: dict) -> list[str]:
         "| size | system | ingest chunks/s | ratio to raw embedding | p50 ms | p95 ms | peak RSS MB | index MB |",
         "|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for (size, system), r in sorted(results.items()):
+    for (size, system), r in sorted(results.items(), key=lambda item: (item[0][0], item[0][1] != "ours")):
         if "error" in r:
             lines.append(f"| {size:,} | {SYSTEMS[system]} | failed: {r['error']} | | | | | |")
             continue
@@ -53,9 +53,9 @@ def detail_table(results: dict[tuple[int, str], dict]) -> list[str]:
     """Where a search's time goes: the query's embedding, then each retrieval mode with its vector reused."""
     lines = [
         "| size | query embedding p50/p95 | hybrid p50/p95 | dense-only p95 | keyword-only p95 "
-        "| hybrid + filter p95 | llama-index dense p95 | RSS after build MB (ours/llama) "
-        "| embedding cache MB |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| hybrid + filter p95 (first use) | llama-index dense p95 | RSS after build MB (ours/llama) "
+        "| ingest wall/CPU s (ours; llama) | embedding cache MB |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     sizes = sorted({size for size, _ in results})
     for size in sizes:
@@ -63,10 +63,13 @@ def detail_table(results: dict[tuple[int, str], dict]) -> list[str]:
         if "search" not in ours or "search" not in llama:
             continue
         e, h = ours["query_embed"], ours["hybrid_only"]
+        first = max(ours["filtered_first_use"])
         lines.append(
             f"| {size:,} | {e['p50']:.1f} / {e['p95']:.1f} | {h['p50']:.1f} / {h['p95']:.1f} "
-            f"| {ours['dense_only']['p95']:.1f} | {ours['keyword_only']['p95']:.1f} | {ours['filtered']['p95']:.1f} "
+            f"| {ours['dense_only']['p95']:.1f} | {ours['keyword_only']['p95']:.1f} "
+            f"| {ours['filtered']['p95']:.1f} (up to {first:.0f}) "
             f"| {llama['dense_only']['p95']:.1f} | {ours['rss_built_mb']:,.0f} / {llama['rss_built_mb']:,.0f} "
+            f"| {ours['ingest_s']:.0f}/{ours['ingest_cpu_s']:.0f}; {llama['ingest_s']:.0f}/{llama['ingest_cpu_s']:.0f} "
             f"| {ours['cache_mb']:,.1f} |"
         )
     return lines
@@ -98,6 +101,31 @@ def aims(results: dict[tuple[int, str], dict]) -> list[str]:
     return lines
 
 
+def _before_build(results: dict[tuple[int, str], dict]) -> str:
+    parts = [
+        f"{SYSTEMS[system].split()[0]} {size:,}: {r['rss_before_build_mb']:,.0f}"
+        for (size, system), r in sorted(results.items())
+        if "rss_before_build_mb" in r
+    ]
+    return "- RSS before building (interpreter, libraries, model, the bench's own rows), MB: " + "; ".join(
+        parts
+    )
+
+
+def contention(results: dict[tuple[int, str], dict], raw: dict) -> str:
+    """How busy the machine was: other processes share these cores, and latency tails show it."""
+    loads = [x for r in [raw, *results.values()] for x in r.get("load", [])]
+    shares = [r["search_cpu_share"] for r in results.values() if "search_cpu_share" in r]
+    text = (
+        f"- machine load while measuring: 1-min load average {min(loads):.1f} to {max(loads):.1f}"
+        if loads
+        else ""
+    )
+    if shares:
+        text += f"; CPU/wall during the timed searches {min(shares):.2f} to {max(shares):.2f}"
+    return text + " (load above the core count inflates latencies and tails)"
+
+
 def render(results: dict[tuple[int, str], dict], raw: dict, notes: list[str]) -> str:
     precomputed = sorted({size for (size, _), r in results.items() if r.get("precomputed")})
     real = sorted({size for (size, _), r in results.items() if "precomputed" in r and not r["precomputed"]})
@@ -112,8 +140,10 @@ def render(results: dict[tuple[int, str], dict], raw: dict, notes: list[str]) ->
         f"{raw['chunks']:,} + seeded noise), filed in the embedding cache before the timer starts, "
         "for both systems; its ingest figure is index throughput with cached vectors",
         "- latency: warm, one query at a time, including the query's embedding; top 5; "
-        "ours = HybridRetriever.retrieve (dense + BM25, RRF), baseline = index.as_retriever(similarity_top_k=5)",
+        "ours = HybridRetriever(catalog).retrieve(q, k=5) with its defaults (dense + BM25, fused), baseline = index.as_retriever(similarity_top_k=5)",
         "- index MB: Chroma directory (+ keyword directory for ours); the embedding cache is not counted",
+        contention(results, raw),
+        _before_build(results),
         *notes,
         "",
         "Aims:",

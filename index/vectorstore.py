@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
 import re
 from pathlib import Path
 from urllib.parse import urlparse
@@ -92,21 +91,21 @@ class VectorStore:
         return self._count
 
     def query(self, vector: np.ndarray, k: int, ids: list[str] | None = None) -> list[tuple[str, float]]:
-        """(chunk id, cosine similarity) of the ``k`` nearest chunks, among ``ids`` when given."""
-        from llama_index.core.vector_stores.types import VectorStoreQuery
+        """(chunk id, cosine similarity) of the ``k`` nearest chunks, among ``ids`` when given.
 
+        Queries the collection for distances only: going through ChromaVectorStore.query
+        builds a node per result (text and metadata) that retrieval would throw away,
+        which made dense search 3x slower at 100k chunks (make bench).
+        """
         k = min(k, len(ids) if ids is not None else self.count())
         if k <= 0:
             return []
         extra = {"ids": ids} if ids is not None else {}
-        result = self.store.query(
-            VectorStoreQuery(query_embedding=vector.tolist(), similarity_top_k=k), **extra
+        got = self.collection.query(
+            query_embeddings=[vector.tolist()], n_results=k, include=["distances"], **extra
         )
-        # ChromaVectorStore reports exp(-distance); with cosine space distance = 1 - cos.
-        return [
-            (cid, 1.0 + math.log(max(s, 1e-12)))
-            for cid, s in zip(result.ids, result.similarities, strict=True)
-        ]
+        # cosine space: distance = 1 - cos
+        return [(cid, 1.0 - float(d)) for cid, d in zip(got["ids"][0], got["distances"][0], strict=True)]
 
     def vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
         if not ids:
