@@ -59,19 +59,11 @@ class Encoder:
 _ENUMERATOR = re.compile(
     r"[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|第[一二三四五六七八九十]+"
 )
-_FULL_WIDTH_END = re.compile(r"[！？；]+[”’」』）)]*")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """``split_sentences``, also cut after full-width ！？； (which it does not know), so list items are points."""
-    out = []
-    for start, end in split_sentences(text):
-        cuts = [start, *(m.end() for m in _FULL_WIDTH_END.finditer(text, start, end) if m.end() < end), end]
-        for a, b in zip(cuts, cuts[1:], strict=False):
-            piece = text[a:b]
-            if piece.strip():
-                out.append((a + len(piece) - len(piece.lstrip()), b - len(piece) + len(piece.rstrip())))
-    return out
+    """Sentences of ``text`` (ASCII or full-width ending punctuation), so list items are points."""
+    return split_sentences(text)
 
 
 @dataclass
