@@ -85,7 +85,7 @@ def ingest(kb: KnowledgeBase, paths: list[Path], rebuild: bool = False, progress
                 if not rebuild and old and old["sha256"] == sha and store.get(name):
                     report.unchanged.append(name)
                 else:
-                    doc = process_file(path, name, split, s.max_file_bytes)
+                    doc = process_file(path, name, split, s.max_file_bytes, sha)
                     store.put(doc, root)
                     report.processed.append(name)
             except LoadError as e:

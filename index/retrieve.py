@@ -59,7 +59,7 @@ def _region_names(query: str, rows: list[Row]) -> set[str]:
 
 
 def _kind_matches(kind: str, wanted: str) -> bool:
-    wanted = normalise_query(wanted)
+    """``wanted`` already normalised: 经验交流 matches 经验交流/案例."""
     return wanted == kind or any(part and part in kind for part in wanted.split("/"))
 
 
@@ -90,17 +90,19 @@ class HybridRetriever:
     # -- filters -------------------------------------------------------------
     def _predicate(self, filters: Filters, rows: list[Row]):
         regions = _region_names(filters.region, rows) if filters.region else None
+        kind = normalise_query(filters.kind) if filters.kind else None  # once, not once per row
+        section = normalise_query(filters.section) if filters.section else None
 
         def keep(row: Row) -> bool:
             if regions is not None and not (set(row.region_path) & regions):
                 return False
-            if filters.kind and not _kind_matches(row.kind, filters.kind):
+            if kind and not _kind_matches(row.kind, kind):
                 return False
             if filters.year and row.year != int(filters.year):
                 return False
             if filters.file and row.file != filters.file:
                 return False
-            if filters.section and normalise_query(filters.section) not in row.section:
+            if section and section not in row.section:
                 return False
             return not (filters.cases_only and not row.is_case)
 

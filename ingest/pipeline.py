@@ -33,13 +33,18 @@ def file_sha256(path: Path) -> str:
 
 
 def process_file(
-    path: Path, name: str, split: SplitOptions = SplitOptions(), max_bytes: int = 20_000_000
+    path: Path,
+    name: str,
+    split: SplitOptions = SplitOptions(),
+    max_bytes: int = 20_000_000,
+    sha: str | None = None,
 ) -> Document:
     """Load, clean and structure one file; ``name`` is how it is cited (e.g. 000_x.txt).
 
     Raises LoadError (or EmptyDocumentError) naming the file when it cannot become a document.
     """
-    sha = file_sha256(path) if path.is_file() else ""
+    if sha is None:  # callers that already hashed the file pass it in
+        sha = file_sha256(path) if path.is_file() else ""
     raw = load_file(path, display=name, max_bytes=max_bytes)
     clean = clean_text(raw.text)
     if len(clean.text.strip()) < MIN_TEXT:
