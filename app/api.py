@@ -10,6 +10,8 @@ import gradio as gr
 from app import library_service as library
 from app.kb import KnowledgeBase
 from app.render import answer_text
+from app.views import answer_json, document_summary, matches_document
+from index.keyword import normalise_query
 from index.retrieve import Filters
 from ingest.errors import PolicykbError
 
@@ -26,10 +28,7 @@ def make_api(kb: KnowledgeBase):
             answer = ask_question(kb, question, None, llm or None, None if filters.empty() else filters)
         except PolicykbError as e:
             raise gr.Error(str(e)) from None
-        out = answer.to_json()
-        for c, item in zip(answer.citations, out["citations"], strict=True):
-            item.setdefault("date", c.date)
-            item.setdefault("kind", c.kind)
+        out = answer_json(answer)
         out["text"] = answer_text(answer)
         return out
 
@@ -51,12 +50,18 @@ def make_api(kb: KnowledgeBase):
         }
 
     def docs(query: str = "", file: str = "") -> dict:
-        """列出文档（query 按文件名或标题筛选）；给出 file 时返回该文档清洗后的全文。"""
+        """列出文档：query 为检索词（多个词用空格分开），只列出文件名、标题或正文含全部检索词的文档；给出 file 时返回该文档清洗后的全文。"""
         if file:
             full = library.get_document(kb, file)
             if full is None:
                 raise gr.Error(f"知识库中没有文档 {file}")
             return {"document": full}
-        return {"documents": library.list_documents(kb, query)}
+        query = (query or "").strip()
+        normalised = normalise_query(query).strip()
+        return {
+            "documents": [
+                document_summary(d) for d in kb.docstore.all() if matches_document(d, query, normalised)
+            ]
+        }
 
     return ask, search, docs

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from app.answer.present import present_answer
 from app.answer.types import Answer
 
 
@@ -29,12 +30,13 @@ def _filters(args):
 def print_answer_tail(answer: Answer, streamed: str) -> None:
     """After the streamed text: the fallback answer if it differs, then citations or suggested topics."""
     out = sys.stdout
-    if answer.answer.strip() != streamed.strip():
+    shown = present_answer(answer.answer)
+    if shown.strip() != streamed.strip():
         if streamed.strip():
             out.write("\n\n")
         if answer.notice:
             out.write(f"【提示】{answer.notice}\n\n")
-        out.write(answer.answer)
+        out.write(shown)
     out.write("\n")
     if answer.citations:
         out.write("\n引用:\n")
@@ -56,8 +58,9 @@ def _ask_plain(kb, question: str, llm_mode, filters) -> None:
         if event["type"] == "standalone" and event["text"] != question:
             sys.stdout.write(f"(按独立问题检索: {event['text']})\n")
         elif event["type"] == "delta":
-            streamed.append(event["text"])
-            sys.stdout.write(event["text"])
+            text = present_answer(event["text"])
+            streamed.append(text)
+            sys.stdout.write(text)
             sys.stdout.flush()
         elif event["type"] == "done":
             print_answer_tail(event["answer"], "".join(streamed))
@@ -66,14 +69,15 @@ def _ask_plain(kb, question: str, llm_mode, filters) -> None:
 def cmd_ask(args) -> int:
     from app.ask_service import ask
     from app.cli import _kb, _print_json, json_per_line
+    from app.views import answer_json
 
     kb = _kb(args)
     filters = _filters(args)
     if args.question:
         question = " ".join(args.question)
         if args.json:
-            _print_json(ask(kb, question, llm_mode=args.llm, filters=filters).to_json())
+            _print_json(answer_json(ask(kb, question, llm_mode=args.llm, filters=filters)))
         else:
             _ask_plain(kb, question, args.llm, filters)
         return 0
-    return json_per_line(args, "问题", lambda q: ask(kb, q, llm_mode=args.llm, filters=filters).to_json())
+    return json_per_line(args, "问题", lambda q: answer_json(ask(kb, q, llm_mode=args.llm, filters=filters)))

@@ -198,41 +198,43 @@ def cmd_serve(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="policykb", description="党建引领基层治理 知识库: 入库、检索、问答")
     p.add_argument("--data-dir", help="数据目录 (默认 POLICYKB_DATA_DIR 或 data/)")
-    p.add_argument("-v", "--verbose", action="store_true")
+    p.add_argument("-v", "--verbose", action="store_true", help="输出运行日志 (INFO 级别)")
     sub = p.add_subparsers(dest="command", required=True)
 
     s = sub.add_parser("ingest", help="清洗、切分并索引文档 (默认 corpus/)")
-    s.add_argument("paths", nargs="*")
+    s.add_argument("paths", nargs="*", help="要入库的文件或文件夹 (默认 POLICYKB_CORPUS_DIR, 即 corpus/)")
     s.add_argument("--rebuild", action="store_true", help="重新处理全部文件")
-    s.add_argument("--json", action="store_true")
+    s.add_argument("--json", action="store_true", help="以 JSON 输出入库结果")
     s.add_argument("-q", "--quiet", action="store_true", help="不显示进度条")
     s.set_defaults(func=cmd_ingest)
 
     s = sub.add_parser("docs", help="列出文档及其分节")
-    s.add_argument("--json", action="store_true")
+    s.add_argument("--json", action="store_true", help="以 JSON 输出")
     s.set_defaults(func=cmd_docs)
 
     s = sub.add_parser("show", help="显示一份文档清洗后的全文")
-    s.add_argument("file")
-    s.add_argument("--json", action="store_true")
+    s.add_argument("file", help="文档的文件名, 如 000_x.txt (policykb docs 列出全部)")
+    s.add_argument("--json", action="store_true", help="以 JSON 输出全文及元数据")
     s.set_defaults(func=cmd_show)
 
     s = sub.add_parser("search", help="检索段落")
-    s.add_argument("query", nargs="*")
-    s.add_argument("-k", type=int, default=None)
-    s.add_argument("--region")
-    s.add_argument("--kind")
-    s.add_argument("--year", type=int)
-    s.add_argument("--file")
-    s.add_argument("--section")
+    s.add_argument("query", nargs="*", help="检索词或问题 (与 --json 同用且不给时从标准输入逐行读取)")
+    s.add_argument("-k", type=int, default=None, help="返回条数 (默认 POLICYKB_TOP_K)")
+    s.add_argument("--region", help="只检索某地的材料, 如 大连 (含其下各区县)")
+    s.add_argument("--kind", help="只检索某类材料, 如 经验交流/案例")
+    s.add_argument("--year", type=int, help="只检索某年的材料, 如 2023")
+    s.add_argument("--file", help="只检索某份文档 (文件名)")
+    s.add_argument("--section", help="只检索标题含此词的章节")
     s.add_argument("--cases", action="store_true", help="只检索经验案例")
-    s.add_argument("--mode", choices=["hybrid", "dense", "keyword"])
-    s.add_argument("--json", action="store_true")
+    s.add_argument(
+        "--mode", choices=["hybrid", "dense", "keyword"], help="检索方式: 混合 (默认)、向量或关键词"
+    )
+    s.add_argument("--json", action="store_true", help="以 JSON 输出 (每个检索词一行)")
     s.set_defaults(func=cmd_search)
 
     s = sub.add_parser("eval", help="在问题集上评测检索")
-    s.add_argument("questions")
-    s.add_argument("--json", action="store_true")
+    s.add_argument("questions", help="问题集文件 (JSONL: 每行 question 与 gold)")
+    s.add_argument("--json", action="store_true", help="以 JSON 输出各检索方式的指标")
     s.set_defaults(func=cmd_eval)
 
     from app.ask_cli import add_ask_command
@@ -240,8 +242,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_ask_command(sub)
 
     s = sub.add_parser("serve", help="启动网页应用")
-    s.add_argument("--host")
-    s.add_argument("--port", type=int)
+    s.add_argument("--host", help="绑定地址 (默认 POLICYKB_HOST, 即 127.0.0.1)")
+    s.add_argument("--port", type=int, help="端口 (默认 POLICYKB_PORT, 即 7860)")
     s.set_defaults(func=cmd_serve)
     return p
 

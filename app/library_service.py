@@ -63,9 +63,16 @@ class CaseCard:
     section_end: int
     score: float = 0.0
     terms: list[str] = field(default_factory=list)  # words to highlight in the excerpt
+    region_path: list[str] = field(default_factory=list)  # 辽宁省, 大连市: the facet's levels
+    title_generated: bool = False  # the document has no stated title; doc_title was made by ingestion
 
     def to_json(self) -> dict:
         return asdict(self)
+
+    @property
+    def place(self) -> str:
+        """The place as the region facet names it (辽宁省 › 大连市)."""
+        return region_label(self.region_path) or self.region
 
 
 @dataclass
@@ -96,6 +103,8 @@ def _card(kb: KnowledgeBase, row: Row, score: float, terms: list[str]) -> CaseCa
         section_end=section.end if section else row.end,
         score=round(float(score), 4),
         terms=[t for t in terms if t and t in row.text],
+        region_path=list(row.region_path),
+        title_generated=bool(getattr(doc, "title_generated", False)),
     )
 
 
@@ -105,10 +114,27 @@ def _query_terms(query: str) -> list[str]:
     return sorted(words | ({text} if len(text) >= 2 else set()), key=len, reverse=True)
 
 
+REGION_SEP = " › "
+
+
+def region_label(path) -> str:
+    """A place as the facets and cards show it: 辽宁省 › 大连市."""
+    return REGION_SEP.join(p for p in path if p)
+
+
+def region_name(region: str | None) -> str | None:
+    """The place a region facet value names, for the retriever's filter (辽宁省 › 大连市 -> 大连市)."""
+    return region.split(REGION_SEP)[-1].strip() or None if region else None
+
+
 def _region_ok(row: Row, region: str | None) -> bool:
-    """Same meaning as the retriever's filter: exact name or short form at any level (大连 -> 大连市)."""
+    """A facet path (辽宁省 › 大连市) matches the places under it; a bare name means what it means to the
+    retriever's filter: exact name or short form at any level (大连 -> 大连市)."""
     if not region:
         return True
+    if REGION_SEP in region:
+        path = [p.strip() for p in region.split(REGION_SEP)]
+        return row.region_path[: len(path)] == path
     q = normalise_query(region).strip()
     return any(n == q or (len(q) >= 2 and n.startswith(q)) for n in row.region_path)
 
@@ -155,14 +181,15 @@ def search_cases(
     if not query.strip():
         rows = case_rows(kb, region, kind, year)
         return CaseResults(query, bool(rows), _first_per_case(kb, [(r, 0.0) for r in rows], []))
-    filters = Filters(region=region, kind=kind, year=year, cases_only=True)
+    filters = Filters(region=region_name(region), kind=kind, year=year, cases_only=True)
     result = kb.search(query, kb.settings.candidates, filters)
     if not result.found:
         return CaseResults(query, False, [])
     # Ranked retrieval always returns something; a case card needs a query word or a close meaning.
     floor = _dense_floor(kb)
-    hits = [h for h in result.hits if h.keyword > 0 or (floor is not None and h.relevance >= floor)]
-    hits = hits or result.hits[:FALLBACK_CASES]
+    placed = [h for h in result.hits if _region_ok(h.row, region)]  # a facet path is stricter than a name
+    hits = [h for h in placed if h.keyword > 0 or (floor is not None and h.relevance >= floor)]
+    hits = hits or placed[:FALLBACK_CASES]
     cards = _first_per_case(kb, [(h.row, h.score) for h in hits], _query_terms(query))
     return CaseResults(query, bool(cards), cards[:k])
 
@@ -174,23 +201,42 @@ def _dense_floor(kb: KnowledgeBase) -> float | None:
 
 
 def facets(kb: KnowledgeBase, cases_only: bool = True) -> dict[str, list[tuple[str, int]]]:
-    """Values present among the cases (or all sections) with their number of sections: regions (every level), kinds, years."""
-    cases = {(r.file, r.section_no): r for r in kb.catalog.rows if r.is_case or not cases_only}
-    regions: dict[str, int] = {}
+    """Values present among the cases (or all sections) with their number of sections (see ``count_facets``)."""
+    sections = {(r.file, r.section_no): r for r in kb.catalog.rows if r.is_case or not cases_only}
+    return count_facets((r.region_path, r.kind, r.year) for r in sections.values())
+
+
+def card_facets(cards: list[CaseCard]) -> dict[str, list[tuple[str, int]]]:
+    """The facets of a result set: what the shown cards hold, counted per card."""
+    return count_facets((c.region_path, c.kind, c.year) for c in cards)
+
+
+def count_facets(items) -> dict[str, list[tuple[str, int]]]:
+    """(value, count) per facet from (region path, kind, year) items.
+
+    Regions are a hierarchy: every level of a path is a value (辽宁省, 辽宁省 › 大连市), listed
+    under its parent, siblings by count; kinds by count; years newest first.
+    """
+    regions: dict[tuple[str, ...], int] = {}
     kinds: dict[str, int] = {}
     years: dict[str, int] = {}
-    for r in cases.values():
-        for name in r.region_path:
-            regions[name] = regions.get(name, 0) + 1
-        if r.kind:
-            kinds[r.kind] = kinds.get(r.kind, 0) + 1
-        if r.year:
-            years[str(r.year)] = years.get(str(r.year), 0) + 1
+    for path, kind, year in items:
+        for level in range(1, len(path) + 1):
+            key = tuple(path[:level])
+            regions[key] = regions.get(key, 0) + 1
+        if kind:
+            kinds[kind] = kinds.get(kind, 0) + 1
+        if year:
+            years[str(year)] = years.get(str(year), 0) + 1
 
-    def ranked(d: dict[str, int]) -> list[tuple[str, int]]:
-        return sorted(d.items(), key=lambda kv: (-kv[1], kv[0]))
+    def tree_key(path: tuple[str, ...]):
+        return [(-regions[path[: i + 1]], path[i]) for i in range(len(path))]
 
-    return {"regions": ranked(regions), "kinds": ranked(kinds), "years": sorted(years.items(), reverse=True)}
+    return {
+        "regions": [(region_label(p), regions[p]) for p in sorted(regions, key=tree_key)],
+        "kinds": sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])),
+        "years": sorted(years.items(), reverse=True),
+    }
 
 
 # -- topics --------------------------------------------------------------------------
@@ -275,7 +321,8 @@ def case_text(kb: KnowledgeBase, file: str, section_no: int) -> tuple[CaseCard, 
         card = CaseCard(
             f"{file}#{section_no}", file, section_no, section.title, doc.title, section.region, section.kind,
             doc.date or "", int(doc.date[:4]) if doc.date else 0, "", section.start, section.start,
-            section.start, section.end,
+            section.start, section.end, region_path=list(section.region_path),
+            title_generated=bool(getattr(doc, "title_generated", False)),
         )  # fmt: skip
     return card, doc.text[section.start : section.end]
 

@@ -15,11 +15,18 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.answer.present import clean_point
 from app.kb import KnowledgeBase
+from ingest.dedup import normalise
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
 _ENUM = re.compile(r"^\s*(?:\d{1,2}[.、)]|[-*•·])\s*")
 MAX_SEARCH_CASES = 8
+MAX_POINTS = 6
+POINT_CANDIDATES = 12  # sentences drawn for a pack, before headings and points inside its cases are dropped
+MIN_TEACHING = 12  # normalised characters of the shortest point that can teach anything
+LONG_SENTENCE = 40  # a point this long says something even without a full stop (a list, a clause chain)
+_SENTENCE_END = "。！？…!?"  # not ；: a clause cut from a list
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,7 @@ class PackPoint:
     id: str
     text: str  # the point without its markers
     sources: list[PackSource] = field(default_factory=list)
+    spans: list[tuple[str, int, int]] = field(default_factory=list)  # (file, start, end) of its quotes
 
 
 @dataclass
@@ -49,6 +57,7 @@ class PackCase:
     excerpt: str
     text: str  # the whole case
     source: PackSource
+    span: tuple[int, int] = (0, 0)  # the case's section in its document's cleaned text
 
 
 @dataclass
@@ -79,22 +88,73 @@ def question_for(topic: str, topics: list[str]) -> str:
 
 
 def points_from_answer(answer) -> list[PackPoint]:
-    """One point per answer line that carries citations; enumeration and markers stripped."""
+    """One point per answer line that carries citations; enumeration, markers and the source's numbering
+    and dangling connectives stripped (``clean_point``)."""
     by_n = {c.n: c for c in answer.citations}
     points = []
     for line in answer.answer.splitlines():
         numbers = [int(n) for n in MARKER.findall(line) if int(n) in by_n]
-        text = _ENUM.sub("", MARKER.sub("", line)).strip()
+        text = clean_point(_ENUM.sub("", MARKER.sub("", line)).strip())
         if not numbers or not text:
             continue
-        sources = []
+        sources, spans = [], []
         for n in dict.fromkeys(numbers):
             c = by_n[n]
+            spans.append((c.file, c.start, c.end))
             src = PackSource(c.file, c.title, c.section, c.date, c.region)
             if src not in sources:
                 sources.append(src)
-        points.append(PackPoint(f"P{len(points) + 1}", text, sources))
+        points.append(PackPoint(f"P{len(points) + 1}", text, sources, spans))
     return points
+
+
+def teaches(text: str) -> bool:
+    """A point teaches when it is a sentence: a bare heading (聚焦精细治理，构建高效网格管理) does not."""
+    n = len(normalise(text))
+    return n >= LONG_SENTENCE or (n >= MIN_TEACHING and text.rstrip()[-1:] in _SENTENCE_END)
+
+
+def _in_cases(point: PackPoint, cases: list[PackCase]) -> bool:
+    return any(
+        file == c.source.file and start < c.span[1] and c.span[0] < end
+        for file, start, end in point.spans
+        for c in cases
+    )
+
+
+def keep_points(
+    candidates: list[PackPoint], cases: list[PackCase], limit: int = MAX_POINTS
+) -> list[PackPoint]:
+    """Points that teach, are not already told by one of the pack's cases, and say something new; renumbered."""
+    kept: list[PackPoint] = []
+    for p in candidates:
+        key = normalise(p.text)
+        if not teaches(p.text) or _in_cases(p, cases):
+            continue
+        if any(key in normalise(k.text) or normalise(k.text) in key for k in kept):
+            continue
+        kept.append(PackPoint(f"P{len(kept) + 1}", p.text, p.sources, p.spans))
+        if len(kept) == limit:
+            break
+    return kept
+
+
+def _more_points(kb: KnowledgeBase, question: str) -> list[PackPoint]:
+    """A deeper extractive pass than an answer's: more passages and points to choose the pack's from."""
+    from app.answer.extractive import Encoder, extractive_answer
+    from app.answer.types import Answer
+
+    result = kb.search(question, 2 * kb.settings.top_k)
+    if not result.found:
+        return []
+    texts = {}
+    for hit in result.hits:
+        doc = kb.docstore.get(hit.row.file)
+        if doc is not None:
+            texts[hit.row.file] = doc.text
+    encoder = Encoder(kb.embedder, kb.catalog.cache)
+    text, citations = extractive_answer(question, result.hits, texts, encoder, POINT_CANDIDATES)
+    return points_from_answer(Answer(question, question, bool(citations), "extractive", text, citations))
 
 
 def build_pack(kb: KnowledgeBase, topic: str, llm_mode: str | None = None) -> Pack:
@@ -105,9 +165,7 @@ def build_pack(kb: KnowledgeBase, topic: str, llm_mode: str | None = None) -> Pa
     known = topics()
     question = question_for(topic, known)
     answer = ask(kb, question, llm_mode=llm_mode)
-    pack = Pack(
-        topic.strip(), question, points_from_answer(answer) if answer.found else [], notice=answer.notice
-    )
+    pack = Pack(topic.strip(), question, notice=answer.notice)
     cards = (
         topic_cases(kb, topic)
         if topic.strip() in known
@@ -119,8 +177,13 @@ def build_pack(kb: KnowledgeBase, topic: str, llm_mode: str | None = None) -> Pa
         src = PackSource(card.file, card.doc_title, card.title, card.date, card.region)
         pack.cases.append(
             PackCase(f"C{len(pack.cases) + 1}", card.title, card.doc_title, card.region, card.kind, card.date,
-                     card.excerpt, text, src)
+                     card.excerpt, text, src, (card.section_start, card.section_end))
         )  # fmt: skip
+    if answer.found:
+        candidates = points_from_answer(answer)
+        if answer.mode == "extractive":
+            candidates += _more_points(kb, answer.standalone_question)
+        pack.points = keep_points(candidates, pack.cases)
     return pack
 
 

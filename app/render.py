@@ -10,8 +10,16 @@ from __future__ import annotations
 import html
 import re
 
+from app.answer.present import present_answer
+
 MARKER = re.compile(r"\[(\d{1,3})\]")
 CONTEXT = 300  # characters of surrounding text on each side of a quote
+SUSPECT = "suspect_number"  # the ingestion flag of a number damaged in the source (20230%)
+SUSPECT_NOTE = "这个数字在原文中疑似有误（例如多了或少了数位），请核对原件"
+FLAG_MARK = '<sup class="pkb-flag-note">原文数字疑有误</sup>'
+GENERATED_MARK = (
+    '<span class="pkb-gen" title="原文没有标题，此标题根据发文单位、地点和主题生成">标题系自动生成</span>'
+)
 
 # Delegated handlers, bound once: gr.HTML re-runs nothing on value updates, but guard anyway.
 CHAT_JS = """
@@ -126,7 +134,7 @@ def turn_html(i: int, turn: dict) -> str:
             mode = "大模型回答" if answer.mode == "llm" else "摘录式回答（原文摘句）"
             numbers = {c.n for c in answer.citations}
             parts.append(f'<div class="pkb-mode">{mode}</div>')
-            parts.append(f'<div class="pkb-a">{_linked(answer.answer, i, numbers)}</div>')
+            parts.append(f'<div class="pkb-a">{_linked(present_answer(answer.answer), i, numbers)}</div>')
             parts.append(_source_cards(i, answer.citations))
     return f'<div class="pkb-turn" data-turn="{i}">{"".join(parts)}</div>'
 
@@ -140,20 +148,50 @@ def chat_html(turns: list[dict]) -> str:
     return '<div class="pkb-chat">' + "".join(turn_html(i, t) for i, t in enumerate(turns)) + "</div>"
 
 
-def source_html(citation, doc_text: str | None, window: int = CONTEXT) -> str:
+def flagged(text: str, offset: int = 0, flags=()) -> str:
+    """``text`` (at ``offset`` in its document) escaped, each suspect number in it visibly marked."""
+    spans = sorted(
+        (max(f.start, offset) - offset, min(f.end, offset + len(text)) - offset)
+        for f in flags or ()
+        if getattr(f, "kind", None) == SUSPECT and f.start < offset + len(text) and offset < f.end
+    )
+    out, pos = [], 0
+    for start, end in spans:
+        if start < pos:
+            continue
+        out.append(esc(text[pos:start]))
+        out.append(f'<span class="pkb-flag" title="{SUSPECT_NOTE}">{esc(text[start:end])}</span>{FLAG_MARK}')
+        pos = end
+    out.append(esc(text[pos:]))
+    return "".join(out)
+
+
+def title_html(title: str, generated: bool) -> str:
+    """A document title, with a small mark when ingestion made it (the document states none)."""
+    return esc(title) + (GENERATED_MARK if generated else "")
+
+
+def source_html(
+    citation, doc_text: str | None, window: int = CONTEXT, flags=(), title_generated=False
+) -> str:
     """The cited passage inside its surrounding text, the quote marked, with the source's metadata."""
     c = citation
     meta = [("章节", c.section), ("地区", c.region), ("日期", c.date), ("类型", c.kind), ("文件", c.file)]
     rows = "".join(f"<dt>{k}</dt><dd>{esc(v) or '—'}</dd>" for k, v in meta)
     if doc_text is not None and doc_text[c.start : c.end] == c.quote:
         a, b = max(0, c.start - window), min(len(doc_text), c.end + window)
-        before = ("…" if a > 0 else "") + doc_text[a : c.start]
-        after = doc_text[c.end : b] + ("…" if b < len(doc_text) else "")
-        body = f"{esc(before)}<mark>{esc(c.quote)}</mark>{esc(after)}"
+        body = (
+            ("…" if a > 0 else "")
+            + flagged(doc_text[a : c.start], a, flags)
+            + f"<mark>{flagged(c.quote, c.start, flags)}</mark>"
+            + flagged(doc_text[c.end : b], c.end, flags)
+            + ("…" if b < len(doc_text) else "")
+        )
     else:
         body = f"<mark>{esc(c.quote)}</mark>"
     return (
-        f'<div class="pkb-source" data-n="{c.n}"><div class="pkb-source-title">[{c.n}] 《{esc(c.title)}》</div>'
+        f'<div class="pkb-source" data-n="{c.n}"><div class="pkb-source-title">[{c.n}] '
+        f"《{title_html(c.title, title_generated)}》</div>"
         f'<dl class="pkb-dl">{rows}</dl><div class="pkb-context">{body}</div></div>'
     )
 
@@ -166,7 +204,7 @@ def answer_text(answer) -> str:
     """The answer with its citations as plain text, for copying."""
     if answer is None:
         return ""
-    lines = [answer.answer]
+    lines = [present_answer(answer.answer)]
     if answer.citations:
         lines += ["", "来源："]
         for c in answer.citations:
@@ -191,7 +229,19 @@ CSS = """
 .pkb-srccard { text-align: left; border: 1px solid #e5e7eb; border-radius: 6px; padding: 4px 8px; background: #fafafa; cursor: pointer; }
 .pkb-srccard .pkb-meta { margin-left: 8px; }
 .pkb-quote { color: #374151; font-size: 13px; font-weight: 400; }
-#pkb-source { position: sticky; top: 8px; }
+.gradio-container { overflow: visible !important; overflow-x: clip !important; }  /* hidden kills sticky */
+#pkb-chat { max-height: max(300px, calc(100vh - 420px)); overflow-y: auto !important; }  /* gradio sets overflow inline */
+.pkb-side { position: sticky; top: 8px; align-self: flex-start; max-height: calc(100vh - 16px); overflow-y: auto; flex-wrap: nowrap !important; }
+.pkb-side > * { flex-shrink: 0; }
+.pkb-sheet-close { display: none; }
+@media (max-width: 768px) {
+  .pkb-side.pkb-sheet { position: fixed; left: 0; right: 0; bottom: 0; top: auto; max-height: 65vh; z-index: 1000;
+    background: var(--background-fill-primary, #fff); box-shadow: 0 -4px 16px rgba(0,0,0,.25); border-radius: 10px 10px 0 0; padding: 8px; }
+  .pkb-side.pkb-sheet > .pkb-sheet-close { display: block; align-self: flex-end; width: auto !important; border: 1px solid #d1d5db; border-radius: 6px; padding: 2px 12px; background: #fff; }
+}
+.pkb-flag { text-decoration: underline wavy #dc2626; }
+.pkb-flag-note { color: #dc2626; font-size: 11px; margin: 0 2px; white-space: nowrap; }
+.pkb-gen { display: inline-block; font-size: 11px; font-weight: 400; color: #6b7280; border: 1px solid #d1d5db; border-radius: 4px; padding: 0 4px; margin-left: 6px; vertical-align: middle; }
 .pkb-notfound { background: #f3f4f6; border-radius: 6px; padding: 10px; }
 .pkb-chips { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 6px; }
 .pkb-chip { border: 1px solid #b91c1c; color: #b91c1c; border-radius: 14px; padding: 2px 10px; background: #fff; cursor: pointer; }

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from app.render import esc, highlight
+from types import SimpleNamespace
+
+from app.render import SUSPECT, esc, flagged, highlight, title_html
 
 
 def cards_html(cards, note: str = "") -> str:
@@ -13,12 +15,12 @@ def cards_html(cards, note: str = "") -> str:
     items = []
     for c in cards:
         meta = " · ".join(
-            esc(p) for p in (c.region or "未注明地区", c.kind, str(c.year) if c.year else "") if p
+            esc(p) for p in (c.place or "未注明地区", c.kind, str(c.year) if c.year else "") if p
         )
         items.append(
             f'<div class="pkb-card" data-id="{esc(c.id)}">'
             f'<div class="pkb-card-title">{esc(c.title)}</div>'
-            f'<div class="pkb-meta">{meta} · 《{esc(c.doc_title)}》</div>'
+            f'<div class="pkb-meta">{meta} · 《{title_html(c.doc_title, c.title_generated)}》</div>'
             f'<div class="pkb-excerpt">{highlight(c.excerpt, c.terms)}</div>'
             f'<a href="#" class="pkb-open" data-case="1" data-file="{esc(c.file)}" data-section="{c.section_no}">'
             "查看案例全文 →</a></div>"
@@ -26,19 +28,24 @@ def cards_html(cards, note: str = "") -> str:
     return f'<div class="pkb-cards">{head}{"".join(items)}</div>'
 
 
-def case_html(card, text: str) -> str:
-    """A whole case with its metadata (the card's link target)."""
+def case_html(card, text: str, flags=()) -> str:
+    """A whole case with its metadata (the card's link target); suspect numbers marked."""
     meta = [
-        ("地区", card.region),
+        ("地区", card.place),
         ("类型", card.kind),
         ("日期", card.date),
         ("出自", card.doc_title),
         ("文件", card.file),
     ]
     rows = "".join(f"<dt>{k}</dt><dd>{esc(v) or '—'}</dd>" for k, v in meta)
+    if card.title_generated:
+        rows = rows.replace(
+            f"<dd>{esc(card.doc_title)}</dd>", f"<dd>{title_html(card.doc_title, True)}</dd>", 1
+        )
     return (
-        f'<div class="pkb-source pkb-case"><div class="pkb-source-title">{esc(card.title)}</div>'
-        f'<dl class="pkb-dl">{rows}</dl><div class="pkb-fulltext">{esc(text)}</div></div>'
+        f'<div class="pkb-source pkb-case" data-case="{esc(card.id)}"><div class="pkb-source-title">'
+        f'{esc(card.title)}</div><dl class="pkb-dl">{rows}</dl>'
+        f'<div class="pkb-fulltext">{flagged(text, card.section_start, flags)}</div></div>'
     )
 
 
@@ -58,7 +65,8 @@ def documents_html(docs: list[dict]) -> str:
             for s in d["sections"]
         )
         rows.append(
-            f"<tr><td>{esc(d['title'])}<div class='pkb-meta'>{esc(d['file'])}</div></td>"
+            f"<tr><td>{title_html(d['title'], d.get('title_generated', False))}"
+            f"<div class='pkb-meta'>{esc(d['file'])}</div></td>"
             f"<td>{esc(d['kind'])}</td><td>{esc(d['date'] or '')}</td><td>{esc('、'.join(d['regions']))}</td>"
             f"<td>{len(d['sections'])}</td><td>{d['chunks']}</td>"
             f"<td><details><summary>{len(d['sections'])} 节</summary><ul>{sections}</ul></details></td></tr>"
@@ -81,9 +89,17 @@ def document_html(full: dict | None) -> str:
         ("分块", full["chunks"]),
     ]
     rows = "".join(f"<dt>{k}</dt><dd>{esc(v) if v not in (None, '') else '—'}</dd>" for k, v in meta)
+    flags = [SimpleNamespace(**f) for f in full.get("flags", [])]
+    suspect = sum(f.kind == SUSPECT for f in flags)
+    note = (
+        f'<div class="pkb-notice">原文中有 {suspect} 处数字疑有误（已在正文中标出“原文数字疑有误”），引用前请核对原件。</div>'
+        if suspect
+        else ""
+    )
     return (
-        f'<div class="pkb-doc"><div class="pkb-source-title">{esc(full["title"])}</div>'
-        f'<dl class="pkb-dl">{rows}</dl><div class="pkb-fulltext">{esc(full["text"])}</div></div>'
+        f'<div class="pkb-doc"><div class="pkb-source-title">'
+        f"{title_html(full['title'], full.get('title_generated', False))}</div>"
+        f'<dl class="pkb-dl">{rows}</dl>{note}<div class="pkb-fulltext">{flagged(full["text"], 0, flags)}</div></div>'
     )
 
 

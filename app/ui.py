@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 import gradio as gr
 
 from app.api import make_api
 from app.kb import KnowledgeBase
+from app.page_js import page_js
 from app.render import CARDS_JS, CHAT_JS, CSS, chat_html, source_placeholder
 from app.render_library import case_placeholder, pack_html
 from app.settings import Settings
@@ -64,11 +66,12 @@ def build_app(kb: KnowledgeBase) -> gr.Blocks:
                         with gr.Accordion("复制答案（含引用）", open=False):
                             copy = gr.Textbox(label="答案与出处（点右上角按钮复制）", lines=8, interactive=False,
                                               buttons=["copy"], elem_id="pkb-copy")  # fmt: skip
-                    with gr.Column(scale=2):
+                    with gr.Column(scale=2, elem_id="pkb-source-col", elem_classes=["pkb-side"]):
                         gr.Markdown("#### 原文出处")
                         source = gr.HTML(source_placeholder(), elem_id="pkb-source", padding=True)
 
             with gr.Tab("案例检索", id="cases"):
+                opened = gr.State(None)  # the case shown in the side panel (file#section)
                 with gr.Row():
                     query = gr.Textbox(label="关键词或问题", placeholder="例如：业委会、志愿服务积分", scale=4,
                                        elem_id="pkb-case-query")  # fmt: skip
@@ -85,7 +88,7 @@ def build_app(kb: KnowledgeBase) -> gr.Blocks:
                 with gr.Row():
                     with gr.Column(scale=3):
                         cards = gr.HTML("", js_on_load=CARDS_JS, elem_id="pkb-cards", padding=True)
-                    with gr.Column(scale=2):
+                    with gr.Column(scale=2, elem_id="pkb-case-col", elem_classes=["pkb-side"]):
                         case = gr.HTML(case_placeholder(), elem_id="pkb-case", padding=True)
 
             with gr.Tab("文档库", id="docs"):
@@ -134,14 +137,15 @@ def build_app(kb: KnowledgeBase) -> gr.Blocks:
         chat.suggest(h.suggestion, None, question, **READ).then(h.ask, **ask_io, **ASK)
         clear.click(h.clear, None, [turns, chat, source, copy], **READ)
         # cases
-        case_io = dict(inputs=[query, region, kind, year], outputs=[cards])
+        results = [cards, region, kind, year, case, opened]  # facets counted over the shown cards
+        case_io = dict(inputs=[query, region, kind, year, opened], outputs=results)
         search.click(h.search_cases, **case_io, **READ)
         query.submit(h.search_cases, **case_io, **READ)
         for facet in (region, kind, year):
             facet.input(h.search_cases, **case_io, **READ)
         for chip in chips:
-            chip.click(h.topic, [chip, region, kind, year], cards, **READ)
-        cards.open(h.open_case, None, case, **READ)
+            chip.click(h.topic, [chip, region, kind, year, opened], results, **READ)
+        cards.open(h.open_case, None, [case, opened], **READ)
         # documents
         doc.change(h.show_document, doc, doc_view, **READ)
         facet_outputs = [region, kind, year, ask_kind, ask_region]
@@ -162,22 +166,34 @@ def build_app(kb: KnowledgeBase) -> gr.Blocks:
 
 
 def launch(app: gr.Blocks, settings: Settings, block: bool = True):
-    """Queue and serve on settings.host:settings.port; returns (fastapi app, local url)."""
+    """Queue and serve on settings.host:settings.port; returns (fastapi app, local url).
+
+    Gradio's own start-up lines are English, so it runs quiet and the address is printed here.
+    """
     exports = (settings.data_dir / "exports").resolve()
     exports.mkdir(parents=True, exist_ok=True)
     app.queue(default_concurrency_limit=READ_LIMIT)
     server, url, _ = app.launch(
         server_name=settings.host,
         server_port=settings.port,
-        prevent_thread_lock=not block,
+        prevent_thread_lock=True,
         allowed_paths=[str(exports)],
         max_file_size=int(settings.max_upload_mb * 2_000_000),  # the service gives the exact limit in Chinese
         footer_links=["api"],
         show_error=False,
-        quiet=not block,
+        quiet=True,
         css=CSS,
+        js=page_js(),
         theme=gr.themes.Soft(primary_hue="red"),
     )
+    if block:
+        print(f"政策知识库网页应用已启动：{url}（按 Ctrl+C 停止）", flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            print("正在停止网页应用……", flush=True)
+            app.close()
     return server, url
 
 

@@ -13,6 +13,7 @@ from app.render import answer_text, chat_html, source_html, source_placeholder
 from app.render_library import (
     cards_html,
     case_html,
+    case_placeholder,
     document_html,
     documents_html,
     message_html,
@@ -29,8 +30,29 @@ PROGRESS = gr.Progress()  # gradio injects a live tracker where a handler's defa
 FAILED = "出错了，请稍后再试（详细信息见服务器日志）"
 
 
-def _facet_choices(pairs, everything: str) -> list[tuple[str, str]]:
-    return [(everything, ALL)] + [(f"{v}（{n}）", v) for v, n in pairs]
+def _facet_choices(pairs, everything: str, selected: str = "") -> list[tuple[str, str]]:
+    """Dropdown choices with counts; a chosen value the results no longer hold stays, with （0）."""
+    choices = [(everything, ALL)] + [(f"{v}（{n}）", v) for v, n in pairs]
+    if selected and selected not in {v for v, _ in pairs}:
+        choices.append((f"{selected}（0）", selected))
+    return choices
+
+
+def _result_facets(cards, region: str, kind: str, year: str):
+    """The case facets' choices for the cards shown, counted over them."""
+    found = library.card_facets(cards)
+    return (
+        gr.update(choices=_facet_choices(found["regions"], "全部地区", region or "")),
+        gr.update(choices=_facet_choices(found["kinds"], "全部类型", kind or "")),
+        gr.update(choices=_facet_choices(found["years"], "全部年份", str(year or ""))),
+    )
+
+
+def _case_panel(cards, opened: str | None):
+    """(case panel, opened id): the panel clears when the case it shows is not among the new results."""
+    if not opened or any(c.id == opened for c in cards):
+        return gr.skip(), opened
+    return case_placeholder(), None
 
 
 class Handlers:
@@ -58,7 +80,7 @@ class Handlers:
         turn = {"question": question, "standalone": None, "text": "", "answer": None, "error": None}
         turns.append(turn)
         yield "", turns, chat_html(turns), ""
-        filters = Filters(kind=kind or None, region=region or None)
+        filters = Filters(kind=kind or None, region=library.region_name(region))
         try:
             for event in ask_stream(self.kb, question, history, None, None if filters.empty() else filters):
                 if event["type"] == "standalone":
@@ -84,7 +106,11 @@ class Handlers:
         except (KeyError, IndexError, TypeError, ValueError, StopIteration, AttributeError):
             return source_placeholder()
         doc = self.kb.docstore.get(citation.file)
-        return source_html(citation, doc.text if doc else None)
+        if doc is None:
+            return source_html(citation, None)
+        return source_html(
+            citation, doc.text, flags=doc.flags, title_generated=getattr(doc, "title_generated", False)
+        )
 
     @staticmethod
     def suggestion(evt: gr.EventData) -> str:
@@ -106,25 +132,40 @@ class Handlers:
             gr.update(choices=_facet_choices(everything["regions"], "全部地区")),
         )
 
-    def search_cases(self, query: str, region: str, kind: str, year: str) -> str:
+    def search_cases(self, query: str, region: str, kind: str, year: str, opened: str | None = None):
+        """(cards, region, kind and year choices for these results, case panel, opened case id)."""
         result = library.search_cases(
             self.kb, query or "", region or None, kind or None, int(year) if year else None
         )
         what = f"“{query.strip()}”" if (query or "").strip() else "全部案例"
         facets = "、".join(x for x in (region, kind, year) if x)
         note = f"{what}{'（' + facets + '）' if facets else ''}：{len(result.cards)} 个案例"
-        return cards_html(result.cards, note)
+        return (
+            cards_html(result.cards, note),
+            *_result_facets(result.cards, region, kind, year),
+            *_case_panel(result.cards, opened),
+        )
 
-    def topic(self, topic: str, region: str, kind: str, year: str) -> str:
+    def topic(self, topic: str, region: str, kind: str, year: str, opened: str | None = None):
         cards = library.topic_cases(self.kb, topic, region or None, kind or None, int(year) if year else None)
         facets = "、".join(x for x in (region, kind, year) if x)
         where = f"（{facets}）" if facets else ""
-        return cards_html(cards, f"专题“{topic}”{where}：共 {len(cards)} 个案例，列出全部匹配的案例")
+        note = f"专题“{topic}”{where}：共 {len(cards)} 个案例，列出全部匹配的案例"
+        return (
+            cards_html(cards, note),
+            *_result_facets(cards, region, kind, year),
+            *_case_panel(cards, opened),
+        )
 
-    def open_case(self, evt: gr.EventData) -> str:
+    def open_case(self, evt: gr.EventData):
+        """(case panel, opened case id) for a card's 查看案例全文."""
         data = getattr(evt, "_data", None) or {}
         found = library.case_text(self.kb, str(data.get("file", "")), int(data.get("section", -1)))
-        return case_html(*found) if found else message_html("找不到这个案例，可能已被删除。", ok=False)
+        if not found:
+            return message_html("找不到这个案例，可能已被删除。", ok=False), None
+        card, text = found
+        doc = self.kb.docstore.get(card.file)
+        return case_html(card, text, doc.flags if doc else ()), card.id
 
     # -- documents -------------------------------------------------------------------------
     def documents(self):

@@ -10,6 +10,7 @@ def document_summary(doc: Document) -> dict:
     return {
         "file": doc.file,
         "title": doc.title,
+        "title_generated": bool(getattr(doc, "title_generated", False)),
         "kind": doc.kind,
         "date": doc.date,
         "source": doc.source,
@@ -66,3 +67,23 @@ def search_json(result: SearchResult) -> dict:
             for rank, hit in enumerate(result.hits, 1)
         ],
     }
+
+
+def answer_json(answer) -> dict:
+    """An answer as the CLI and the API give it: every citation with its date and kind too."""
+    out = answer.to_json()
+    for c, item in zip(answer.citations, out["citations"], strict=True):
+        item.setdefault("date", c.date)
+        item.setdefault("kind", c.kind)
+    return out
+
+
+def matches_document(doc: Document, query: str, normalised: str) -> bool:
+    """Every word of ``query`` (split at spaces) is in the document's file name, title or text."""
+    haystack = f"{doc.file}\n{doc.title}\n{doc.text}"
+    words = query.split()
+    return (
+        all(w in haystack for w in words)
+        or bool(normalised)
+        and all(w in haystack for w in normalised.split())
+    )
