@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from app.answer.present import clean_point
 from app.ingest_service import ingest
 from tests.conftest import OUTPUT
 
@@ -126,7 +127,8 @@ def test_chat_answer_with_clickable_citation(page, server):
         and "类型" in panel
     )
     quote = mark.inner_text()
-    assert len(quote) > 8 and quote in page.locator("#pkb-chat .pkb-a").first.inner_text()
+    shown = page.locator("#pkb-chat .pkb-a").first.inner_text()
+    assert len(quote) > 8 and clean_point(quote) in shown  # the point reads cleaned, the quote stays verbatim
     file = panel.split("文件")[1].split()[0]
     assert quote in kb.docstore.get(file).text
     context = page.locator("#pkb-source .pkb-context").inner_text()
@@ -183,12 +185,12 @@ def test_llm_answer_streams_with_clickable_citations(page, server):
 def test_case_search_with_region_facet(page):
     page.get_by_role("tab", name="案例检索").click()
     page.locator("#pkb-case-query textarea").fill("区域化组织体系")
-    choose(page, "pkb-facet-region", "大连市")
-    page.get_by_text("“区域化组织体系”（大连市）").wait_for()
+    choose(page, "pkb-facet-region", "辽宁省 › 大连市")
+    page.get_by_text("“区域化组织体系”（辽宁省 › 大连市）").wait_for()
     cards = page.locator("#pkb-cards .pkb-card")
     assert cards.count() >= 1
     for meta in cards.locator(".pkb-meta").all_inner_texts():
-        assert meta.startswith("大连市")
+        assert meta.startswith("辽宁省 › 大连市")
     assert page.locator("#pkb-cards .pkb-excerpt mark").count() >= 1
     shot(page, "05-cases-region-dalian")
 
