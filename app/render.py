@@ -82,6 +82,36 @@ def _linked(text: str, turn: int, numbers: set[int]) -> str:
     return MARKER.sub(link, esc(text))
 
 
+def _mark_suspects(html_text: str, suspects: dict) -> str:
+    """Answer HTML whose lines citing [n] mark that source's suspect numbers (``suspects``: n -> texts)."""
+    if not suspects:
+        return html_text
+    lines = []
+    for line in html_text.split("\n"):
+        texts = {t for n, ts in suspects.items() if f'data-n="{n}"' in line for t in ts}
+        if texts:
+            pattern = re.compile("|".join(re.escape(esc(t)) for t in sorted(texts, key=len, reverse=True)))
+            line = pattern.sub(
+                lambda m: f'<span class="pkb-flag" title="{SUSPECT_NOTE}">{m.group()}</span>{FLAG_MARK}', line
+            )
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def suspects_by_citation(citations, flags_of) -> dict[int, list[str]]:
+    """n -> the suspect numbers inside citation n's quote; ``flags_of(file)`` gives a document's flags."""
+    out = {}
+    for c in citations:
+        texts = [
+            f.text
+            for f in flags_of(c.file) or ()
+            if getattr(f, "kind", None) == SUSPECT and c.start <= f.start and f.end <= c.end
+        ]
+        if texts:
+            out[c.n] = texts
+    return out
+
+
 def _clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[:n] + "…"
 
@@ -134,7 +164,8 @@ def turn_html(i: int, turn: dict) -> str:
             mode = "大模型回答" if answer.mode == "llm" else "摘录式回答（原文摘句）"
             numbers = {c.n for c in answer.citations}
             parts.append(f'<div class="pkb-mode">{mode}</div>')
-            parts.append(f'<div class="pkb-a">{_linked(present_answer(answer.answer), i, numbers)}</div>')
+            text = _mark_suspects(_linked(present_answer(answer.answer), i, numbers), turn.get("suspects"))
+            parts.append(f'<div class="pkb-a">{text}</div>')
             parts.append(_source_cards(i, answer.citations))
     return f'<div class="pkb-turn" data-turn="{i}">{"".join(parts)}</div>'
 

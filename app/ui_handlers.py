@@ -9,7 +9,7 @@ import gradio as gr
 from app import library_service as library
 from app import pack_service, upload_service
 from app.kb import KnowledgeBase
-from app.render import answer_text, chat_html, source_html, source_placeholder
+from app.render import answer_text, chat_html, source_html, source_placeholder, suspects_by_citation
 from app.render_library import (
     cards_html,
     case_html,
@@ -89,6 +89,7 @@ class Handlers:
                     turn["text"] += event["text"]
                 elif event["type"] == "done":
                     turn["answer"] = event["answer"]
+                    turn["suspects"] = suspects_by_citation(event["answer"].citations, self._flags)
                 yield gr.skip(), turns, chat_html(turns), gr.skip()
         except PolicykbError as e:
             turn["error"] = f"无法回答：{e}"
@@ -96,6 +97,10 @@ class Handlers:
             log.exception("ask failed: %s", question)
             turn["error"] = FAILED
         yield gr.skip(), turns, chat_html(turns), answer_text(turn["answer"])
+
+    def _flags(self, file: str):
+        doc = self.kb.docstore.get(file)
+        return doc.flags if doc else ()
 
     def cite(self, turns: list[dict], evt: gr.EventData) -> str:
         """The source panel for marker n of answer ``turn``."""

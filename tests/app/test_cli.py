@@ -120,3 +120,14 @@ def test_ingest_exit_code_and_summary(capsys, monkeypatch, tmp_path, embed_cache
     summary = json.loads(out)
     assert summary["processed"] == ["ok.txt"]
     assert summary["failed"][0]["file"] == "bad.pdf" and "not a PDF" in summary["failed"][0]["reason"]
+
+
+def test_ask_json_citations_carry_the_apis_fields(capsys, monkeypatch, corpus_kb):
+    code, out, _ = run(
+        capsys, monkeypatch, corpus_kb.data_dir, "ask", "网格员需要提升哪些能力?", "--json", "--llm", "none"
+    )
+    assert code == 0
+    citations = json.loads(out)["citations"]
+    assert citations
+    for c in citations:
+        assert {"n", "file", "title", "section", "region", "date", "kind", "quote", "start", "end"} <= set(c)

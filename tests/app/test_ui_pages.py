@@ -89,6 +89,7 @@ def test_chat_keeps_the_new_answer_the_input_and_the_cited_source_in_view(browse
             )  # the answer starts in view
             assert in_view(rect(page.locator("#pkb-question textarea")), WIDE)
         last = page.locator("#pkb-chat .pkb-turn").last
+        assert last.locator(".pkb-a .pkb-flag-note").count() >= 1  # the point's own damaged numbers, marked
         last.locator("a.pkb-cite[data-n='1']").click()
         page.locator("#pkb-source .pkb-source[data-n='1'] mark").wait_for()
         page.wait_for_timeout(300)
