@@ -56,7 +56,7 @@ def test_empty_query_lists_every_case_of_a_facet(corpus_kb):
 def test_facets_list_regions_kinds_and_years_present(corpus_kb):
     f = library.facets(corpus_kb)
     regions = dict(f["regions"])
-    assert "大连市" in regions and regions["辽宁省"] >= regions["大连市"]
+    assert "辽宁省 › 大连市" in regions and regions["辽宁省"] >= regions["辽宁省 › 大连市"]
     assert any("案例" in k for k, _ in f["kinds"])
     assert all(y.isdigit() for y, _ in f["years"])
 
