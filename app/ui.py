@@ -192,8 +192,8 @@ def launch(app: gr.Blocks, settings: Settings, block: bool = True):
             while True:
                 time.sleep(3600)
         except KeyboardInterrupt:
-            print("正在停止网页应用……", flush=True)
-            app.close()
+            app.close(verbose=False)
+            print("网页应用已停止。", flush=True)
     return server, url
 
 
