@@ -13,6 +13,7 @@ from app.settings import load_settings
 from ingest.errors import PolicykbError
 
 log = logging.getLogger("policykb")
+GENERATED = "（标题系自动生成）"
 
 
 def _print_json(obj) -> None:
@@ -96,7 +97,7 @@ def cmd_docs(args) -> int:
         print("知识库为空: 先运行 policykb ingest")
     for d in docs:
         print(
-            f"{d['file']}  {d['title']}  [{d['kind']}] {d['date'] or ''} {'、'.join(d['regions'])}  块 {d['chunks']}"
+            f"{d['file']}  {d['title']}{GENERATED if d.get('title_generated') else ''}  [{d['kind']}] {d['date'] or ''} {'、'.join(d['regions'])}  块 {d['chunks']}"
         )
         for s in d["sections"]:
             print(f"    · {s['title']}  {s['region']}  [{s['kind']}]")
@@ -116,7 +117,7 @@ def cmd_show(args) -> int:
         _print_json(full)
     else:
         print(
-            f"# {full['title']}\n{full['file']} [{full['kind']}] {full['date'] or ''} {'、'.join(full['regions'])}\n"
+            f"# {full['title']}{GENERATED if full.get('title_generated') else ''}\n{full['file']} [{full['kind']}] {full['date'] or ''} {'、'.join(full['regions'])}\n"
         )
         print(full["text"])
     return 0

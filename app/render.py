@@ -116,13 +116,13 @@ def _clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[:n] + "…"
 
 
-def _source_cards(turn: int, citations) -> str:
+def _source_cards(turn: int, citations, generated=()) -> str:
     items = []
     for c in citations:
         meta = _meta_line(c.section, c.region, c.date)
         items.append(
             f'<button class="pkb-srccard" data-turn="{turn}" data-n="{c.n}">'
-            f'<b>[{c.n}]</b> 《{esc(c.title)}》<span class="pkb-meta">{meta}</span>'
+            f'<b>[{c.n}]</b> 《{title_html(c.title, c.file in generated)}》<span class="pkb-meta">{meta}</span>'
             f'<div class="pkb-quote">“{esc(_clip(c.quote, 60))}”</div></button>'
         )
     return (
@@ -166,7 +166,7 @@ def turn_html(i: int, turn: dict) -> str:
             parts.append(f'<div class="pkb-mode">{mode}</div>')
             text = _mark_suspects(_linked(present_answer(answer.answer), i, numbers), turn.get("suspects"))
             parts.append(f'<div class="pkb-a">{text}</div>')
-            parts.append(_source_cards(i, answer.citations))
+            parts.append(_source_cards(i, answer.citations, turn.get("generated_titles") or ()))
     return f'<div class="pkb-turn" data-turn="{i}">{"".join(parts)}</div>'
 
 

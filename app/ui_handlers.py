@@ -90,6 +90,7 @@ class Handlers:
                 elif event["type"] == "done":
                     turn["answer"] = event["answer"]
                     turn["suspects"] = suspects_by_citation(event["answer"].citations, self._flags)
+                    turn["generated_titles"] = self._generated(event["answer"].citations)
                 yield gr.skip(), turns, chat_html(turns), gr.skip()
         except PolicykbError as e:
             turn["error"] = f"无法回答：{e}"
@@ -97,6 +98,11 @@ class Handlers:
             log.exception("ask failed: %s", question)
             turn["error"] = FAILED
         yield gr.skip(), turns, chat_html(turns), answer_text(turn["answer"])
+
+    def _generated(self, citations) -> set[str]:
+        """Files among the citations whose titles ingestion made (the document states none)."""
+        docs = {c.file: self.kb.docstore.get(c.file) for c in citations}
+        return {f for f, d in docs.items() if d is not None and getattr(d, "title_generated", False)}
 
     def _flags(self, file: str):
         doc = self.kb.docstore.get(file)

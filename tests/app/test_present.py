@@ -85,6 +85,11 @@ def test_generated_titles_carry_a_mark():
     c = _citation()
     assert "标题系自动生成" in source_html(c, None, title_generated=True)
     assert "标题系自动生成" not in source_html(c, None)
+    answer = Answer("q", "q", True, "extractive", f"《甲》\n1. {c.quote}[1]", [c])
+    cards = turn_html(0, {"question": "q", "answer": answer, "generated_titles": {"a.txt"}}).split(
+        "pkb-srccards"
+    )[1]
+    assert "标题系自动生成" in cards
 
 
 def test_region_facets_are_a_hierarchy_counted_over_the_items():
