@@ -268,7 +268,7 @@ CSS = """
 @media (max-width: 768px) {
   .pkb-side.pkb-sheet { position: fixed; left: 0; right: 0; bottom: 0; top: auto; max-height: 65vh; z-index: 1000;
     background: var(--background-fill-primary, #fff); box-shadow: 0 -4px 16px rgba(0,0,0,.25); border-radius: 10px 10px 0 0; padding: 8px; }
-  .pkb-side.pkb-sheet > .pkb-sheet-close { display: block; align-self: flex-end; width: auto !important; border: 1px solid #d1d5db; border-radius: 6px; padding: 2px 12px; background: #fff; }
+  .pkb-side.pkb-sheet > .pkb-sheet-close { display: block; align-self: flex-end; width: auto !important; position: sticky; top: 0; z-index: 1; border: 1px solid #d1d5db; border-radius: 6px; padding: 2px 12px; background: #fff; }
 }
 .pkb-flag { text-decoration: underline wavy #dc2626; }
 .pkb-flag-note { color: #dc2626; font-size: 11px; margin: 0 2px; white-space: nowrap; }
