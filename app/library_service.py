@@ -30,6 +30,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from app.facets import REGION_SEP, count_facets, region_label, region_name
 from app.kb import KnowledgeBase
 from app.views import document_full, document_summary
 from index.catalog import Row
@@ -114,19 +115,6 @@ def _query_terms(query: str) -> list[str]:
     return sorted(words | ({text} if len(text) >= 2 else set()), key=len, reverse=True)
 
 
-REGION_SEP = " › "
-
-
-def region_label(path) -> str:
-    """A place as the facets and cards show it: 辽宁省 › 大连市."""
-    return REGION_SEP.join(p for p in path if p)
-
-
-def region_name(region: str | None) -> str | None:
-    """The place a region facet value names, for the retriever's filter (辽宁省 › 大连市 -> 大连市)."""
-    return region.split(REGION_SEP)[-1].strip() or None if region else None
-
-
 def _region_ok(row: Row, region: str | None) -> bool:
     """A facet path (辽宁省 › 大连市) matches the places under it; a bare name means what it means to the
     retriever's filter: exact name or short form at any level (大连 -> 大连市)."""
@@ -209,34 +197,6 @@ def facets(kb: KnowledgeBase, cases_only: bool = True) -> dict[str, list[tuple[s
 def card_facets(cards: list[CaseCard]) -> dict[str, list[tuple[str, int]]]:
     """The facets of a result set: what the shown cards hold, counted per card."""
     return count_facets((c.region_path, c.kind, c.year) for c in cards)
-
-
-def count_facets(items) -> dict[str, list[tuple[str, int]]]:
-    """(value, count) per facet from (region path, kind, year) items.
-
-    Regions are a hierarchy: every level of a path is a value (辽宁省, 辽宁省 › 大连市), listed
-    under its parent, siblings by count; kinds by count; years newest first.
-    """
-    regions: dict[tuple[str, ...], int] = {}
-    kinds: dict[str, int] = {}
-    years: dict[str, int] = {}
-    for path, kind, year in items:
-        for level in range(1, len(path) + 1):
-            key = tuple(path[:level])
-            regions[key] = regions.get(key, 0) + 1
-        if kind:
-            kinds[kind] = kinds.get(kind, 0) + 1
-        if year:
-            years[str(year)] = years.get(str(year), 0) + 1
-
-    def tree_key(path: tuple[str, ...]):
-        return [(-regions[path[: i + 1]], path[i]) for i in range(len(path))]
-
-    return {
-        "regions": [(region_label(p), regions[p]) for p in sorted(regions, key=tree_key)],
-        "kinds": sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])),
-        "years": sorted(years.items(), reverse=True),
-    }
 
 
 # -- topics --------------------------------------------------------------------------

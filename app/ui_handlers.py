@@ -8,6 +8,7 @@ import gradio as gr
 
 from app import library_service as library
 from app import pack_service, upload_service
+from app.facets import region_name
 from app.kb import KnowledgeBase
 from app.render import answer_text, chat_html, source_html, source_placeholder, suspects_by_citation
 from app.render_library import (
@@ -80,7 +81,7 @@ class Handlers:
         turn = {"question": question, "standalone": None, "text": "", "answer": None, "error": None}
         turns.append(turn)
         yield "", turns, chat_html(turns), ""
-        filters = Filters(kind=kind or None, region=library.region_name(region))
+        filters = Filters(kind=kind or None, region=region_name(region))
         try:
             for event in ask_stream(self.kb, question, history, None, None if filters.empty() else filters):
                 if event["type"] == "standalone":

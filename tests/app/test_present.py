@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from app.answer.present import clean_point, full_width, present_answer
 from app.answer.types import Answer, Citation
-from app.library_service import count_facets, region_label, region_name
+from app.facets import count_facets, region_label, region_name
 from app.pack_service import PackCase, PackPoint, PackSource, keep_points, points_from_answer, teaches
 from app.render import answer_text, flagged, source_html, title_html, turn_html
 from app.render_library import document_html
