@@ -155,3 +155,10 @@ def test_every_cli_option_has_help():
         if not isinstance(a, argparse._SubParsersAction) and not a.help
     ]
     assert not missing, missing
+
+
+def test_page_script_finds_gradios_core_module():
+    """The Chinese interface depends on it: a Gradio upgrade that renames the module must fail here."""
+    from app.page_js import _core_module, page_js
+
+    assert _core_module().startswith("./assets/core-") and _core_module() in page_js()
