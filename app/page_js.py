@@ -10,6 +10,7 @@ in the chat is scrolled to the top of the conversation box, so its answer is rea
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 from functools import lru_cache
@@ -94,9 +95,8 @@ _JS = """
 @lru_cache(maxsize=1)
 def _core_module() -> str:
     """The installed Gradio front end's core module (assets/core-<hash>.js), relative to the page."""
-    import gradio
-
-    assets = Path(gradio.__file__).parent / "templates" / "frontend" / "assets"
+    spec = importlib.util.find_spec("gradio")  # its location only: importing gradio takes seconds
+    assets = Path(spec.origin).parent / "templates" / "frontend" / "assets"
     found = sorted(assets.glob("core-*.js"))
     if len(found) != 1:
         log.warning(
