@@ -111,6 +111,9 @@ def turn_html(i: int, turn: dict) -> str:
     standalone = turn.get("standalone")
     if standalone and standalone != turn["question"]:
         parts.append(f'<div class="pkb-standalone">按上下文理解为：{esc(standalone)}</div>')
+    from app.render_feedback import curated_html, feedback_html
+
+    parts.append(curated_html(i, turn))
     answer = turn.get("answer")
     if turn.get("error"):
         parts.append(f'<div class="pkb-notice">{esc(turn["error"])}</div>')
@@ -128,6 +131,7 @@ def turn_html(i: int, turn: dict) -> str:
             parts.append(f'<div class="pkb-mode">{mode}</div>')
             parts.append(f'<div class="pkb-a">{_linked(answer.answer, i, numbers)}</div>')
             parts.append(_source_cards(i, answer.citations))
+    parts.append(feedback_html(i, turn))
     return f'<div class="pkb-turn" data-turn="{i}">{"".join(parts)}</div>'
 
 

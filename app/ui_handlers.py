@@ -40,9 +40,10 @@ class Handlers:
         self.kb = kb
 
     # -- chat ----------------------------------------------------------------------------
-    def ask(self, question: str, turns: list[dict], kind: str, region: str):
+    def ask(self, question: str, turns: list[dict], kind: str, region: str, request: gr.Request = None):
         """Stream one answer: yields (question box, turns, chat html, copy text)."""
         from app.ask_service import ask_stream
+        from app.feedback_service import identity_of
 
         question = (question or "").strip()
         turns = list(turns or [])
@@ -60,13 +61,16 @@ class Handlers:
         yield "", turns, chat_html(turns), ""
         filters = Filters(kind=kind or None, region=region or None)
         try:
-            for event in ask_stream(self.kb, question, history, None, None if filters.empty() else filters):
+            filters = None if filters.empty() else filters
+            for event in ask_stream(self.kb, question, history, None, filters, identity_of(request)):
                 if event["type"] == "standalone":
                     turn["standalone"] = event["text"]
+                elif event["type"] == "curated":
+                    turn["curated"] = event["match"]
                 elif event["type"] == "delta":
                     turn["text"] += event["text"]
                 elif event["type"] == "done":
-                    turn["answer"] = event["answer"]
+                    turn["answer"], turn["log_id"] = event["answer"], event.get("log_id")
                 yield gr.skip(), turns, chat_html(turns), gr.skip()
         except PolicykbError as e:
             turn["error"] = f"无法回答：{e}"
@@ -79,8 +83,13 @@ class Handlers:
         """The source panel for marker n of answer ``turn``."""
         data = getattr(evt, "_data", None) or {}
         try:
-            answer = turns[int(data["turn"])]["answer"]
-            citation = next(c for c in answer.citations if c.n == int(data["n"]))
+            if data.get("curated"):
+                from app.faq_io import as_citation
+
+                citation = as_citation(turns[int(data["turn"])]["curated"].item, int(data["n"]))
+            else:
+                answer = turns[int(data["turn"])]["answer"]
+                citation = next(c for c in answer.citations if c.n == int(data["n"]))
         except (KeyError, IndexError, TypeError, ValueError, StopIteration, AttributeError):
             return source_placeholder()
         doc = self.kb.docstore.get(citation.file)
@@ -97,7 +106,12 @@ class Handlers:
     # -- case library --------------------------------------------------------------------
     def facet_updates(self):
         """Choices of the case facets (region, kind, year) and of the chat's filters (kind, region)."""
+        from app.faq_service import FAQ_KIND, items
+
         cases, everything = library.facets(self.kb), library.facets(self.kb, cases_only=False)
+        curated = len(items(self.kb, include_retired=False))
+        if curated:
+            cases["kinds"] = [*cases["kinds"], (FAQ_KIND, curated)]
         return (
             gr.update(choices=_facet_choices(cases["regions"], "全部地区")),
             gr.update(choices=_facet_choices(cases["kinds"], "全部类型")),
@@ -107,13 +121,29 @@ class Handlers:
         )
 
     def search_cases(self, query: str, region: str, kind: str, year: str) -> str:
+        from app.faq_service import FAQ_KIND
+
+        if kind == FAQ_KIND or not kind:
+            curated = self.curated_cards(query, kind == FAQ_KIND)
+            if kind == FAQ_KIND:
+                return curated or cards_html([], f"{FAQ_KIND}：没有匹配的条目")
         result = library.search_cases(
             self.kb, query or "", region or None, kind or None, int(year) if year else None
         )
         what = f"“{query.strip()}”" if (query or "").strip() else "全部案例"
         facets = "、".join(x for x in (region, kind, year) if x)
         note = f"{what}{'（' + facets + '）' if facets else ''}：{len(result.cards)} 个案例"
-        return cards_html(result.cards, note)
+        return curated + cards_html(result.cards, note)
+
+    def curated_cards(self, query: str, listing: bool) -> str:
+        """Curated answers (常见问答) matching the query, as their own kind of card."""
+        from app.faq_service import FAQ_KIND, search
+        from app.render_admin import faq_cards_html
+
+        if not (query or "").strip() and not listing:
+            return ""
+        items = search(self.kb, query or "")
+        return faq_cards_html(items, f"{FAQ_KIND}：{len(items)} 条（已审核）")
 
     def topic(self, topic: str, region: str, kind: str, year: str) -> str:
         cards = library.topic_cases(self.kb, topic, region or None, kind or None, int(year) if year else None)
