@@ -32,7 +32,9 @@ def build_admin_tab(kb: KnowledgeBase, chat: gr.HTML, turns: gr.State) -> None:
             refresh = gr.Button("刷新", variant="primary", elem_id="pkb-admin-refresh")
             export = gr.Button("导出 Excel 和 CSV", elem_id="pkb-admin-export")
         export_note = gr.HTML("", elem_id="pkb-admin-note")
-        files = gr.File(label="下载", file_count="multiple", interactive=False, elem_id="pkb-admin-files")
+        files = gr.File(
+            label="下载", file_count="multiple", interactive=False, height=90, elem_id="pkb-admin-files"
+        )
         report = gr.HTML("", elem_id="pkb-admin-report", padding=True)
 
         gr.Markdown("### 常见问答（已审核的回答）")
@@ -60,7 +62,9 @@ def build_admin_tab(kb: KnowledgeBase, chat: gr.HTML, turns: gr.State) -> None:
                 label="导入常见问答 (.xlsx)", file_types=[".xlsx", ".csv"], elem_id="pkb-faq-file"
             )
             faq_import = gr.Button("导入", elem_id="pkb-faq-import")
-        faq_files = gr.File(label="下载", file_count="multiple", interactive=False, elem_id="pkb-faq-files")
+        faq_files = gr.File(
+            label="下载", file_count="multiple", interactive=False, height=90, elem_id="pkb-faq-files"
+        )
 
     filters = [password, since, until, reason]
     views = [report, source, pick, faq_list]

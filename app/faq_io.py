@@ -74,10 +74,13 @@ def import_faq(kb, path: Path) -> tuple[int, int, list[str]]:
     return created, updated, problems
 
 
-def as_citation(item: dict, n: int) -> Citation:
-    """Citation ``n`` of a curated answer, shaped like an answer's for the source panel."""
+def as_citation(item: dict, n: int, doc=None) -> Citation:
+    """Citation ``n`` of a curated answer, shaped like an answer's for the source panel
+    (region, date and kind from ``doc``, the cited document, when it is still there)."""
     c = next(c for c in item["citations"] if c["n"] == n)
+    section = next((s for s in doc.sections if s.start <= c["start"] < s.end), None) if doc else None
     return Citation(
-        n, c["file"], c["title"], c.get("article") or c.get("section", ""), "", "", "", c["quote"],
-        c["start"], c["end"],
+        n, c["file"], c["title"], c.get("article") or c.get("section", ""),
+        section.region if section else "", (doc.date or "") if doc else "",
+        (section.kind if section else "") or (doc.kind if doc else ""), c["quote"], c["start"], c["end"],
     )  # fmt: skip

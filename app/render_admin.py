@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from app.render import esc
 
+MODES = {"extractive": "摘录式", "llm": "大模型"}
+
 
 def _table(headers: list[str], rows: list[list[str]], elem_class: str = "") -> str:
     head = "".join(f"<th>{esc(h)}</th>" for h in headers)
@@ -64,7 +66,7 @@ def report_html(rep) -> str:
     parts.append("<h4>最近的提问</h4>")
     rows = [
         [str(q["id"]), esc(q["asked_at"]), _clip(q["question"]), "已回答" if q["found"] else "未找到",
-         "常见问答" if q["curated_id"] else esc(q["mode"])]
+         "常见问答" if q["curated_id"] else MODES.get(q["mode"], esc(q["mode"]))]
         for q in rep.questions[:50]
     ]  # fmt: skip
     parts.append(_table(["编号", "时间", "问题", "结果", "回答方式"], rows) if rows else "")

@@ -47,7 +47,7 @@ def curated_html(i: int, turn: dict) -> str:
     item = match.item
     if match.review:
         return (
-            '<div class="pkb-notice pkb-curated-held">有一条相近的常见问答正在等待管理员复核'
+            '<div class="pkb-curated-held">有一条相近的常见问答正在等待管理员复核'
             f"（{esc('；'.join(match.review))}），暂不提供，以下为检索结果。</div>"
         )
     numbers = {c["n"] for c in item["citations"]}
@@ -89,8 +89,8 @@ def feedback_html(i: int, turn: dict) -> str:
     )
     return (
         f'<div class="pkb-fb" data-turn="{i}"><span class="pkb-label">这个回答有用吗？</span>'
-        '<button class="pkb-fb-btn" data-fb="up">👍 有用</button>'
-        '<button class="pkb-fb-btn" data-fb="down">👎 没用</button>'
+        '<button class="pkb-fb-btn" data-fb="up">有用</button>'
+        '<button class="pkb-fb-btn" data-fb="down">没用</button>'
         f'<div class="pkb-fb-form" hidden><span class="pkb-label">原因：</span>{reasons}'
         '<input class="pkb-fb-comment" type="text" maxlength="500" placeholder="补充说明（可选）">'
         '<button class="pkb-fb-btn" data-fb="send">提交</button></div></div>'
@@ -99,6 +99,7 @@ def feedback_html(i: int, turn: dict) -> str:
 
 FEEDBACK_CSS = """
 .pkb-curated { border: 1px solid #16a34a; background: #f0fdf4; border-radius: 8px; padding: 8px 10px; margin: 6px 0; }
+.pkb-curated-held { background: #fff7ed; border-left: 3px solid #f97316; padding: 6px 10px; margin: 6px 0; }
 .pkb-curated-badge { display: inline-block; background: #15803d; color: #fff; border-radius: 4px; padding: 0 8px; font-size: 13px; }
 .pkb-curated-below { margin-top: 8px; }
 .pkb-fb { margin-top: 8px; display: flex; flex-wrap: wrap; gap: 6px; align-items: center; font-size: 13px; }

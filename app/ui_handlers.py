@@ -86,7 +86,11 @@ class Handlers:
             if data.get("curated"):
                 from app.faq_io import as_citation
 
-                citation = as_citation(turns[int(data["turn"])]["curated"].item, int(data["n"]))
+                item = turns[int(data["turn"])]["curated"].item
+                files = {c["n"]: c["file"] for c in item["citations"]}
+                citation = as_citation(
+                    item, int(data["n"]), self.kb.docstore.get(files.get(int(data["n"]), ""))
+                )
             else:
                 answer = turns[int(data["turn"])]["answer"]
                 citation = next(c for c in answer.citations if c.n == int(data["n"]))

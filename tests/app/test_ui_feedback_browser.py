@@ -148,11 +148,28 @@ def test_curated_answer_is_served_first_for_a_paraphrase(page, server):
     shot(page, "26-faq-served-first")
     assert fb.questions(kb.data_dir)[0]["curated_id"] == item["id"]
 
+    page.reload()  # the kind facet lists 常见问答 from the next page load on
     page.get_by_role("tab", name="案例检索").click()
     choose(page, "pkb-facet-kind", "常见问答")
     page.locator("#pkb-cards .pkb-faq-card").wait_for()
     assert QUESTION in page.locator("#pkb-cards .pkb-faq-card").first.inner_text()
     shot(page, "27-faq-in-case-search")
+
+
+def test_api_feedback_and_faq(server):
+    from gradio_client import Client
+
+    kb, url = server
+    client = Client(url, verbose=False)
+    endpoints = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
+    for name in ("/feedback", "/faq"):
+        assert all(p["parameter_has_default"] for p in endpoints[name]["parameters"][1:])
+    answer = client.predict(PARAPHRASE, api_name="/ask")
+    [item] = client.predict(api_name="/faq")["items"]
+    assert answer["curated"]["id"] == item["id"] and answer["curated"]["reviewed_by"] == REVIEWER
+    rating = client.predict(answer["question_id"], False, "过时", "", api_name="/feedback")
+    latest = fb.feedback(kb.data_dir)[0]
+    assert latest["id"] == rating["id"] and latest["reason"] == "过时"
 
 
 def test_deleting_the_cited_document_flags_it(page, server):
@@ -175,5 +192,6 @@ def test_deleting_the_cited_document_flags_it(page, server):
     ask(page, PARAPHRASE)
     turn = page.locator("#pkb-chat .pkb-turn").last
     assert turn.locator(".pkb-curated").count() == 0
+    turn.locator(".pkb-mode").wait_for()  # the retrieved answer, as without a curated one
     assert "等待管理员复核" in turn.locator(".pkb-curated-held").inner_text()
     shot(page, "29-faq-held-for-review")
