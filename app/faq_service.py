@@ -162,7 +162,7 @@ def set_active(kb, item_id: int, active: bool) -> bool:
 def get(kb, item_id: int) -> dict | None:
     with connect(kb.data_dir) as con:
         row = con.execute("SELECT * FROM faq WHERE id=?", (int(item_id),)).fetchone()
-    return _with_review(kb, _decoded(row)) if row is not None else None
+    return _with_review(kb, _decoded(row), kb.docstore.manifest()) if row is not None else None
 
 
 def items(kb, include_retired: bool = True) -> list[dict]:
@@ -171,7 +171,8 @@ def items(kb, include_retired: bool = True) -> list[dict]:
         rows = con.execute(
             "SELECT * FROM faq" + ("" if include_retired else " WHERE active=1") + " ORDER BY id DESC"
         ).fetchall()
-    return [_with_review(kb, _decoded(r)) for r in rows]
+    manifest = kb.docstore.manifest()  # read once, not once per curated answer
+    return [_with_review(kb, _decoded(r), manifest) for r in rows]
 
 
 def _decoded(row) -> dict:
@@ -183,9 +184,9 @@ def _decoded(row) -> dict:
 
 
 # -- review flags ----------------------------------------------------------------------
-def review_reasons(kb, item: dict) -> list[str]:
+def review_reasons(kb, item: dict, manifest: dict | None = None) -> list[str]:
     """Why a curated answer may no longer be right: its cited documents deleted, changed or outdated."""
-    manifest = kb.docstore.manifest()
+    manifest = kb.docstore.manifest() if manifest is None else manifest
     reasons = []
     for c in item["citations"]:
         entry, doc = manifest.get(c["file"]), kb.docstore.get(c["file"])
@@ -200,8 +201,8 @@ def review_reasons(kb, item: dict) -> list[str]:
     return reasons
 
 
-def _with_review(kb, item: dict) -> dict:
-    item["review"] = review_reasons(kb, item)
+def _with_review(kb, item: dict, manifest: dict) -> dict:
+    item["review"] = review_reasons(kb, item, manifest)
     return item
 
 
@@ -256,17 +257,19 @@ def match(kb, question: str) -> CuratedMatch | None:
 def search(kb, query: str, limit: int = 20) -> list[dict]:
     """Active curated answers whose question, variants or answer hold the query's words (all when empty)."""
     words = [w for w in re.split(r"\s+", (query or "").strip()) if w]
+    threshold = min_cosine(kb.settings)
+    wanted = None
     found = []
     for item in items(kb, include_retired=False):
         text = "\n".join([item["question"], *item["variants"], item["answer"]])
-        if all(w in text for w in words) or (words and _close(kb, query, item)):
+        if all(w in text for w in words):
             found.append(item)
+        elif words and threshold is not None:
+            if wanted is None:
+                wanted = np.asarray(kb.embedder.embed_query(query), dtype=np.float32)
+            if (
+                float((_embed(kb.embedder, [item["question"], *item["variants"]]) @ wanted).max())
+                >= threshold
+            ):
+                found.append(item)
     return found[:limit]
-
-
-def _close(kb, query: str, item: dict) -> bool:
-    threshold = min_cosine(kb.settings)
-    if threshold is None:
-        return False
-    vectors = _embed(kb.embedder, [item["question"], *item["variants"]])
-    return float((vectors @ np.asarray(kb.embedder.embed_query(query), dtype=np.float32)).max()) >= threshold
