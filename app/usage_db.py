@@ -1,8 +1,10 @@
 """The usage database ``<data_dir>/usage.sqlite``: question log, feedback and curated answers.
 
-It lives in the data directory so a backup of that directory includes it. Each call opens
-its own connection (sqlite3 connections are not shared between the app's worker threads);
-WAL lets the administrator's reads run while an answer is being logged.
+It lives in the data directory so a backup of that directory includes it. The default
+rollback journal (not WAL) keeps every committed row in the one file, so a plain copy of
+the directory is a complete backup. Each call opens its own connection (sqlite3
+connections are not shared between the app's worker threads); writes are single rows, so
+the 30 s busy timeout is never reached in practice.
 """
 
 from __future__ import annotations
@@ -76,7 +78,6 @@ def connect(data_dir: Path):
     con = sqlite3.connect(path, timeout=30)
     con.row_factory = sqlite3.Row
     try:
-        con.execute("PRAGMA journal_mode=WAL")
         con.executescript(SCHEMA)
         yield con
         con.commit()
