@@ -211,12 +211,31 @@ _vectors: dict[tuple[str, str], np.ndarray] = {}
 _vectors_lock = threading.Lock()
 
 
-def _embed(embedder, texts: list[str]) -> np.ndarray:
-    """Query vectors, cached per text: curated questions are embedded once, not on every question."""
+class _AsQueries:
+    """An embedder whose "passages" are query embeddings, so the shared EmbeddingCache can keep
+    curated questions (compared query to query) under a model name of their own."""
+
+    def __init__(self, embedder):
+        self.name, self.dim, self._embedder = f"{embedder.name}#query", embedder.dim, embedder
+
+    def embed_passages(self, texts, batch_size=32, progress=None):
+        return self._embedder.embed_batch(list(texts), query=True)
+
+
+def _embed(kb, texts: list[str]) -> np.ndarray:
+    """Query vectors of curated questions: in memory, then in the embedding cache on disk, so a
+    restart does not embed every curated question again on the first question asked."""
+    embedder = kb.embedder
     with _vectors_lock:
         todo = [t for t in dict.fromkeys(texts) if (embedder.name, t) not in _vectors]
     if todo:
-        vectors = embedder.embed_batch(todo, query=True)
+        from index.embeddings import EmbeddingCache
+
+        cache = EmbeddingCache(kb.settings.embed_cache or kb.data_dir / "embed_cache.sqlite")
+        try:
+            vectors = cache.embed(_AsQueries(embedder), todo)
+        finally:
+            cache.close()
         with _vectors_lock:
             if len(_vectors) > 20_000:
                 _vectors.clear()
@@ -244,7 +263,7 @@ def match(kb, question: str) -> CuratedMatch | None:
         threshold = min_cosine(kb.settings)
         if threshold is None:
             return None
-        vectors = _embed(kb.embedder, [p for _, p in phrasings])
+        vectors = _embed(kb, [p for _, p in phrasings])
         sims = vectors @ np.asarray(kb.embedder.embed_query(question), dtype=np.float32)
         top = int(sims.argmax())
         if sims[top] < threshold:
@@ -267,9 +286,6 @@ def search(kb, query: str, limit: int = 20) -> list[dict]:
         elif words and threshold is not None:
             if wanted is None:
                 wanted = np.asarray(kb.embedder.embed_query(query), dtype=np.float32)
-            if (
-                float((_embed(kb.embedder, [item["question"], *item["variants"]]) @ wanted).max())
-                >= threshold
-            ):
+            if float((_embed(kb, [item["question"], *item["variants"]]) @ wanted).max()) >= threshold:
                 found.append(item)
     return found[:limit]
