@@ -19,7 +19,7 @@ def write_table(path: Path, headers: list[str], rows: list[list], sheet: str = "
         with path.open("w", encoding="utf-8-sig", newline="") as f:
             writer = csv.writer(f)
             writer.writerow(headers)
-            writer.writerows([["" if v is None else v for v in row] for row in rows])
+            writer.writerows([[_csv_cell(v) for v in row] for row in rows])
         return path
     if suffix != ".xlsx":
         raise PolicykbError(f"{path.name}: 只能导出为 .xlsx 或 .csv")
@@ -29,13 +29,26 @@ def write_table(path: Path, headers: list[str], rows: list[list], sheet: str = "
     ws = book.active
     ws.title = sheet[:31]
     ws.append(headers)
-    for row in rows:
-        ws.append([_cell(v) for v in row])
+    for r, row in enumerate(rows, 2):
+        for c, value in enumerate(row, 1):
+            cell = ws.cell(r, c)
+            cell.value = _cell(value)
+            if isinstance(value, str) and value.startswith("="):
+                cell.data_type = "s"  # a user's text, never a formula when the administrator opens it
     for i, header in enumerate(headers):
         ws.column_dimensions[ws.cell(1, i + 1).column_letter].width = max(10, min(60, len(header) * 3))
     ws.freeze_panes = "A2"
     book.save(path)
     return path
+
+
+def _csv_cell(value):
+    """Text a spreadsheet would run as a formula gets a leading apostrophe (CSV has no cell types)."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 def _cell(value):

@@ -106,3 +106,16 @@ def test_report_groups_refusals_and_exports(make_settings):
     assert [r[0] for r in rows[1:4]] == ["未找到", "未找到", "没用"]
     assert rows[1][6] == 3 and rows[3][4] == "答非所问" and "青禾市网格管理办法" in rows[3][10]
     assert [r["类别"] for r in read_table(csv)][:3] == ["未找到", "未找到", "没用"]
+
+
+def test_exported_text_is_never_a_formula(tmp_path):
+    from openpyxl import load_workbook
+
+    from app.sheets import read_table, write_table
+
+    text = '=HYPERLINK("http://example.invalid","点我")'
+    write_table(tmp_path / "t.xlsx", ["问题"], [[text]])
+    cell = load_workbook(tmp_path / "t.xlsx").active["A2"]
+    assert cell.value == text and cell.data_type == "s"
+    write_table(tmp_path / "t.csv", ["问题"], [[text]])
+    assert read_table(tmp_path / "t.csv") == [{"问题": "'" + text}]
