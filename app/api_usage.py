@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gradio as gr
 
-from app import faq_service
+from app import faq_match, faq_service
 from app import feedback_service as fb
 from app.kb import KnowledgeBase
 
@@ -40,9 +40,7 @@ def make_usage_api(kb: KnowledgeBase):
 
     def faq(query: str = "") -> dict:
         """列出启用的常见问答（query 按文字筛选），每条带引用与待复核原因（review 非空时不会作为回答提供）。"""
-        found = (
-            faq_service.search(kb, query) if query.strip() else faq_service.items(kb, include_retired=False)
-        )
+        found = faq_match.search(kb, query) if query.strip() else faq_service.items(kb, include_retired=False)
         keys = ("id", "question", "variants", "answer", "citations", "reviewed_by", "reviewed_at", "review")
         return {"query": query, "items": [{k: item[k] for k in keys} for item in found]}
 

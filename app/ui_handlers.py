@@ -141,7 +141,8 @@ class Handlers:
 
     def curated_cards(self, query: str, listing: bool) -> str:
         """Curated answers (常见问答) matching the query, as their own kind of card."""
-        from app.faq_service import FAQ_KIND, search
+        from app.faq_match import search
+        from app.faq_service import FAQ_KIND
         from app.render_admin import faq_cards_html
 
         if not (query or "").strip() and not listing:

