@@ -13,8 +13,9 @@ READ = {"concurrency_id": "read", "api_visibility": "private"}
 ADMIN = {"concurrency_id": "admin", "concurrency_limit": 1, "api_visibility": "private"}
 
 
-def build_admin_tab(kb: KnowledgeBase, chat: gr.HTML, turns: gr.State) -> None:
-    """Lay out the tab inside the app's gr.Tabs and wire its events and the chat's ``feedback``."""
+def build_admin_tab(kb: KnowledgeBase, chat: gr.HTML, turns: gr.State) -> list:
+    """Lay out the tab inside the app's gr.Tabs and wire its events and the chat's ``feedback``;
+    returns the events that change the curated answers (the case facets list them as a kind)."""
     h = AdminHandlers(kb)
     settings = kb.settings
     chat.feedback(h.feedback, inputs=[turns], outputs=[turns, chat], **READ)
@@ -75,7 +76,9 @@ def build_admin_tab(kb: KnowledgeBase, chat: gr.HTML, turns: gr.State) -> None:
     source.input(h.from_log, [password, source], editor + [faq_note], **READ)
     pick.input(h.pick, [password, pick], editor + [reviewer, faq_note], **READ)
     new.click(h.new, None, editor + [faq_note], **READ)
-    save.click(h.save, [password, *editor, reviewer], [item_id, faq_note, pick, faq_list], **ADMIN)
-    retire.click(h.retire, [password, item_id], [faq_note, pick, faq_list], **ADMIN)
     faq_export.click(h.export_faq, password, [faq_files, faq_note], **READ)
-    faq_import.click(h.import_faq, [password, faq_file], [faq_note, pick, faq_list], **ADMIN)
+    return [
+        save.click(h.save, [password, *editor, reviewer], [item_id, faq_note, pick, faq_list], **ADMIN),
+        retire.click(h.retire, [password, item_id], [faq_note, pick, faq_list], **ADMIN),
+        faq_import.click(h.import_faq, [password, faq_file], [faq_note, pick, faq_list], **ADMIN),
+    ]

@@ -135,7 +135,7 @@ def build_app(kb: KnowledgeBase) -> gr.Blocks:
                 )
                 preview = gr.HTML(pack_html(None), elem_id="pkb-pack-preview", padding=True)
 
-            build_admin_tab(kb, chat, turns)
+            curated_changes = build_admin_tab(kb, chat, turns)
 
         # chat
         ask_io = dict(inputs=[question, turns, ask_kind, ask_region], outputs=[question, turns, chat, copy])
@@ -162,6 +162,8 @@ def build_app(kb: KnowledgeBase) -> gr.Blocks:
         remove.click(h.delete, [doc, confirm, password], [delete_result, table, doc, confirm], **ADMIN).then(
             h.facet_updates, None, facet_outputs, **READ
         )
+        for change in curated_changes:
+            change.then(h.facet_updates, None, facet_outputs, **READ)
         # trainer pack
         build.click(h.build_pack, pack_topic, [pack, preview, items, downloads], **ASK)
         export.click(h.export_pack, [pack, items], [downloads, export_note], **READ)
