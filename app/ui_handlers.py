@@ -113,7 +113,7 @@ class Handlers:
         from app.faq_service import FAQ_KIND, items
 
         cases, everything = library.facets(self.kb), library.facets(self.kb, cases_only=False)
-        curated = len(items(self.kb, include_retired=False))
+        curated = sum(not i["review"] for i in items(self.kb, include_retired=False))
         if curated:
             cases["kinds"] = [*cases["kinds"], (FAQ_KIND, curated)]
         return (
@@ -147,7 +147,9 @@ class Handlers:
 
         if not (query or "").strip() and not listing:
             return ""
-        items = search(self.kb, query or "")
+        items = [
+            i for i in search(self.kb, query or "") if not i["review"]
+        ]  # flagged: never shown as checked
         return faq_cards_html(items, f"{FAQ_KIND}：{len(items)} 条（已审核）")
 
     def topic(self, topic: str, region: str, kind: str, year: str) -> str:

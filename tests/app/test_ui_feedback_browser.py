@@ -194,3 +194,8 @@ def test_deleting_the_cited_document_flags_it(page, server):
     turn.locator(".pkb-mode").wait_for()  # the retrieved answer, as without a curated one
     assert "等待管理员复核" in turn.locator(".pkb-curated-held").inner_text()
     shot(page, "29-faq-held-for-review")
+    page.get_by_role("tab", name="案例检索").click()
+    page.locator("#pkb-case-query textarea").fill("网格员")
+    page.locator("#pkb-case-search").click()
+    page.locator("#pkb-cards .pkb-card").first.wait_for()
+    assert page.locator("#pkb-cards .pkb-faq-card").count() == 0
