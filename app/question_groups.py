@@ -13,10 +13,9 @@ Groups are single-link: a question joins every group it is near-identical to.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
-
-import numpy as np
 
 SAME_QUESTION_JACCARD = 0.6
 _NOISE = re.compile(r"[\W_]+")
@@ -42,9 +41,23 @@ def jaccard(a: set[str], b: set[str]) -> float:
 
 
 def group_questions(texts: list[str], threshold: float = SAME_QUESTION_JACCARD) -> list[list[int]]:
-    """Indexes of ``texts`` grouped by near-identity, biggest group first (ties: first asked first)."""
-    grams = [bigrams(t) for t in texts]
-    parent = list(range(len(texts)))
+    """Indexes of ``texts`` grouped by near-identity, biggest group first (ties: first asked first).
+
+    Questions with the same normalised text are one candidate; candidates are compared only
+    when they share a bigram among the rarest ``len - ceil(threshold * len) + 1`` of either
+    (prefix filtering: any pair at or above the threshold shares one), so thousands of
+    refusals are grouped without comparing every pair.
+    """
+    keys: dict[str, list[int]] = {}
+    for i, t in enumerate(texts):
+        keys.setdefault(normalise_question(t), []).append(i)
+    distinct = list(keys)
+    grams = [bigrams(texts[keys[k][0]]) if k else set() for k in distinct]
+    df: dict[str, int] = {}
+    for g in grams:
+        for b in g:
+            df[b] = df.get(b, 0) + 1
+    parent = list(range(len(distinct)))
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -52,22 +65,30 @@ def group_questions(texts: list[str], threshold: float = SAME_QUESTION_JACCARD) 
             i = parent[i]
         return i
 
-    for i in range(len(texts)):
-        for j in range(i):
-            if root(i) != root(j) and jaccard(grams[i], grams[j]) >= threshold:
-                parent[root(i)] = root(j)
+    postings: dict[str, list[int]] = {}
+    for i, g in enumerate(grams):
+        ordered = sorted(g, key=lambda b: (df[b], b))
+        prefix = ordered[: len(ordered) - math.ceil(threshold * len(ordered)) + 1]
+        seen: set[int] = set()
+        for b in prefix:
+            for j in postings.get(b, ()):
+                if j not in seen:
+                    seen.add(j)
+                    if root(i) != root(j) and jaccard(g, grams[j]) >= threshold:
+                        parent[root(i)] = root(j)
+            postings.setdefault(b, []).append(i)
     groups: dict[int, list[int]] = {}
-    for i in range(len(texts)):
-        groups.setdefault(root(i), []).append(i)
-    return sorted(groups.values(), key=lambda g: (-len(g), g[0]))
+    for i, key in enumerate(distinct):
+        groups.setdefault(root(i), []).extend(keys[key])
+    return sorted((sorted(g) for g in groups.values()), key=lambda g: (-len(g), g[0]))
 
 
-def closest_topics(embedder, questions: list[str], topics: list[str]) -> list[tuple[str, float]]:
+def closest_topics(kb, questions: list[str], topics: list[str]) -> list[tuple[str, float]]:
     """For each question, the topic with the highest cosine (query embeddings) and that cosine."""
+    from app.query_vectors import query_vectors
+
     if not questions or not topics:
         return [("", 0.0) for _ in questions]
-    q = embedder.embed_batch(list(questions), query=True)
-    t = embedder.embed_batch(list(topics), query=True)
-    sims = np.asarray(q) @ np.asarray(t).T
+    sims = query_vectors(kb, list(questions)) @ query_vectors(kb, list(topics)).T
     best = sims.argmax(axis=1)
     return [(topics[int(b)], float(sims[i, b])) for i, b in enumerate(best)]
