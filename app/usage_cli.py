@@ -30,6 +30,19 @@ def cmd_faq(args) -> int:
     return 1 if problems else 0
 
 
+def curated_text(match) -> str:
+    """A curated answer as ``policykb ask`` prints it before the retrieved answer."""
+    item = match.item
+    if match.review:
+        return f"(有一条相近的常见问答正在等待复核: {'；'.join(match.review)})\n"
+    cites = "".join(f"[{c['n']}] 《{c['title']}》{c.get('article') or c.get('section') or ''}  ({c['file']} "
+                    f"{c['start']}-{c['end']})\n    「{c['quote']}」\n" for c in item["citations"])  # fmt: skip
+    return (
+        f"【常见问答 · 已审核 · {item['reviewed_by']} {item['reviewed_at'][:16]}】{item['question']}\n"
+        f"{item['answer']}\n{cites}\n以下为检索到的相关内容:\n"
+    )
+
+
 def add_usage_commands(sub) -> None:
     from app.feedback_service import REASONS
 

@@ -43,3 +43,17 @@ def test_faq_export_then_import(capsys, monkeypatch, kb, tmp_path):  # noqa: F81
     assert code == 0 and "更新 1 条" in out and faq_service.items(kb)[0]["active"]
     code, _, err = run(capsys, monkeypatch, kb.data_dir, "faq", "import", str(tmp_path / "nope.xlsx"))
     assert code == 2 and "找不到文件" in err
+
+
+def test_plain_ask_prints_the_curated_answer_first(capsys):
+    from app.faq_match import CuratedMatch
+    from app.usage_cli import curated_text
+
+    item = {"question": "问", "answer": "答。[1]", "reviewed_by": "李", "reviewed_at": "2026-01-02 03:04:05",
+            "citations": [{"n": 1, "title": "办法", "article": "第二条", "file": "a.txt", "start": 3, "end": 5,
+                           "quote": "引文"}]}  # fmt: skip
+    text = curated_text(CuratedMatch(item, 0.99))
+    assert text.startswith(
+        "【常见问答 · 已审核 · 李 2026-01-02 03:04】问\n答。[1]\n[1] 《办法》第二条  (a.txt 3-5)"
+    )
+    assert "等待复核: 文档已删除" in curated_text(CuratedMatch(item, 0.99, ["文档已删除"]))
