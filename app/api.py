@@ -8,6 +8,7 @@ from __future__ import annotations
 import gradio as gr
 
 from app import library_service as library
+from app.api_usage import curated_json
 from app.kb import KnowledgeBase
 from app.render import answer_text
 from app.views import answer_json, document_summary, matches_document
@@ -24,11 +25,16 @@ def make_api(kb: KnowledgeBase):
         from app.ask_service import ask as ask_question
 
         filters = Filters(kind=kind or None, region=region or None)
+        done: dict = {}
         try:
-            answer = ask_question(kb, question, None, llm or None, None if filters.empty() else filters)
+            answer = ask_question(
+                kb, question, None, llm or None, None if filters.empty() else filters, done=done
+            )
         except PolicykbError as e:
             raise gr.Error(str(e)) from None
         out = answer_json(answer)
+        out["question_id"] = done.get("log_id")  # for the feedback endpoint
+        out["curated"] = curated_json(done.get("curated"))
         out["text"] = answer_text(answer)
         return out
 

@@ -57,6 +57,10 @@ def _ask_plain(kb, question: str, llm_mode, filters) -> None:
     for event in ask_stream(kb, question, llm_mode=llm_mode, filters=filters):
         if event["type"] == "standalone" and event["text"] != question:
             sys.stdout.write(f"(按独立问题检索: {event['text']})\n")
+        elif event["type"] == "curated":
+            from app.usage_cli import curated_text
+
+            sys.stdout.write(curated_text(event["match"]))
         elif event["type"] == "delta":
             text = present_answer(event["text"])
             streamed.append(text)

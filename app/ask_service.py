@@ -1,7 +1,8 @@
 """Question in, cited answer out: condense, retrieve, answer (LLM or extractive), verify, fall back.
 
 ``ask_stream`` yields events for the CLI and the app:
-``{"type": "standalone", "text"}`` once, then ``{"type": "delta", "text"}`` pieces of
+``{"type": "standalone", "text"}`` once, ``{"type": "curated", "match"}`` when a curated answer
+(常见问答) is close, then ``{"type": "delta", "text"}`` pieces of
 the answer as it is written, then ``{"type": "done", "answer": Answer}``. The done
 answer is authoritative: when the LLM failed or its citations did not check out, it
 is the extractive answer (with ``notice``) and replaces what was streamed.
@@ -40,15 +41,33 @@ def ask(
     history: list[tuple[str, str]] | None = None,
     llm_mode: str | None = None,
     filters: Filters | None = None,
+    done: dict | None = None,
 ) -> Answer:
-    """The cited answer to ``question`` (see ``ask_stream``)."""
+    """The cited answer to ``question`` (see ``ask_stream``); ``done`` receives the done event (log id)."""
     for event in ask_stream(kb, question, history, llm_mode, filters):
         if event["type"] == "done":
+            if done is not None:
+                done.update(event)
             return event["answer"]
     raise AssertionError("ask_stream ended without an answer")
 
 
 def ask_stream(
+    kb: KnowledgeBase,
+    question: str,
+    history: list[tuple[str, str]] | None = None,
+    llm_mode: str | None = None,
+    filters: Filters | None = None,
+    identity=None,
+) -> Iterator[dict]:
+    """The events of ``_answer_events``, with a close curated answer first and the question logged
+    (app.ask_log: a ``curated`` event, ``log_id`` on the done event)."""
+    from app.ask_log import with_curated_and_log
+
+    yield from with_curated_and_log(kb, _answer_events(kb, question, history, llm_mode, filters), identity)
+
+
+def _answer_events(
     kb: KnowledgeBase,
     question: str,
     history: list[tuple[str, str]] | None = None,

@@ -1,4 +1,4 @@
-"""policykb command line: ingest, docs, show, search, eval, ask, serve."""
+"""policykb command line: ingest, docs, show, search, eval, ask, feedback, faq, serve."""
 
 from __future__ import annotations
 
@@ -241,6 +241,10 @@ def build_parser() -> argparse.ArgumentParser:
     from app.ask_cli import add_ask_command
 
     add_ask_command(sub)
+
+    from app.usage_cli import add_usage_commands
+
+    add_usage_commands(sub)
 
     s = sub.add_parser("serve", help="启动网页应用")
     s.add_argument("--host", help="绑定地址 (默认 POLICYKB_HOST, 即 127.0.0.1)")

@@ -149,6 +149,9 @@ def turn_html(i: int, turn: dict) -> str:
     standalone = turn.get("standalone")
     if standalone and standalone != turn["question"]:
         parts.append(f'<div class="pkb-standalone">按上下文理解为：{esc(standalone)}</div>')
+    from app.render_feedback import curated_html, feedback_html
+
+    parts.append(curated_html(i, turn))
     answer = turn.get("answer")
     if turn.get("error"):
         parts.append(f'<div class="pkb-notice">{esc(turn["error"])}</div>')
@@ -167,6 +170,7 @@ def turn_html(i: int, turn: dict) -> str:
             text = _mark_suspects(_linked(present_answer(answer.answer), i, numbers), turn.get("suspects"))
             parts.append(f'<div class="pkb-a">{text}</div>')
             parts.append(_source_cards(i, answer.citations, turn.get("generated_titles") or ()))
+    parts.append(feedback_html(i, turn))
     return f'<div class="pkb-turn" data-turn="{i}">{"".join(parts)}</div>'
 
 

@@ -64,6 +64,10 @@ class Settings(BaseSettings):
     admin_password: str | None = None
     max_upload_mb: float = Field(20.0, gt=0)
 
+    # Learning from use (README, "使用记录与反馈")
+    feedback_identity: bool = False  # also store the user name and IP with questions and ratings
+    faq_min_cosine: float | None = None  # None: the calibrated default of the embedding mode
+
     @property
     def max_file_bytes(self) -> int:
         return int(self.max_file_mb * 1_000_000)

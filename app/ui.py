@@ -14,10 +14,14 @@ import time
 
 import gradio as gr
 
+from app.admin_ui import build_admin_tab
 from app.api import make_api
+from app.api_usage import make_usage_api
 from app.kb import KnowledgeBase
 from app.page_js import page_js
 from app.render import CARDS_JS, CHAT_JS, CSS, chat_html, source_placeholder
+from app.render_admin import ADMIN_CSS
+from app.render_feedback import FEEDBACK_CSS, FEEDBACK_JS
 from app.render_library import case_placeholder, pack_html
 from app.settings import Settings
 from app.ui_handlers import Handlers
@@ -44,13 +48,18 @@ def build_app(kb: KnowledgeBase) -> gr.Blocks:
         gr.api(api_ask, api_name="ask", concurrency_id="ask", concurrency_limit=ASK_LIMIT)
         gr.api(api_search, api_name="search", concurrency_id="read", concurrency_limit=READ_LIMIT)
         gr.api(api_docs, api_name="docs", concurrency_id="read", concurrency_limit=READ_LIMIT)
+        api_feedback, api_faq = make_usage_api(kb)
+        gr.api(api_feedback, api_name="feedback", concurrency_id="read", concurrency_limit=READ_LIMIT)
+        gr.api(api_faq, api_name="faq", concurrency_id="read", concurrency_limit=READ_LIMIT)
         gr.Markdown(f"## {TITLE}\n面向社区干部与培训讲师：问答有出处，案例可检索，素材能导出。")
         with gr.Tabs():
             with gr.Tab("智能问答", id="chat"):
                 turns = gr.State([])
                 with gr.Row():
                     with gr.Column(scale=3):
-                        chat = gr.HTML(chat_html([]), js_on_load=CHAT_JS, elem_id="pkb-chat", padding=True)
+                        chat = gr.HTML(
+                            chat_html([]), js_on_load=CHAT_JS + FEEDBACK_JS, elem_id="pkb-chat", padding=True
+                        )
                         with gr.Row():
                             question = gr.Textbox(
                                 label="问题",
@@ -129,6 +138,8 @@ def build_app(kb: KnowledgeBase) -> gr.Blocks:
                 )
                 preview = gr.HTML(pack_html(None), elem_id="pkb-pack-preview", padding=True)
 
+            curated_changes = build_admin_tab(kb, chat, turns)
+
         # chat
         ask_io = dict(inputs=[question, turns, ask_kind, ask_region], outputs=[question, turns, chat, copy])
         send.click(h.ask, **ask_io, **ASK)
@@ -155,6 +166,8 @@ def build_app(kb: KnowledgeBase) -> gr.Blocks:
         remove.click(h.delete, [doc, confirm, password], [delete_result, table, doc, confirm], **ADMIN).then(
             h.facet_updates, None, facet_outputs, **READ
         )
+        for change in curated_changes:
+            change.then(h.facet_updates, None, facet_outputs, **READ)
         # trainer pack
         build.click(h.build_pack, pack_topic, [pack, preview, items, downloads], **ASK)
         export.click(h.export_pack, [pack, items], [downloads, export_note], **READ)
@@ -182,7 +195,7 @@ def launch(app: gr.Blocks, settings: Settings, block: bool = True):
         footer_links=["api"],
         show_error=False,
         quiet=True,
-        css=CSS,
+        css=CSS + FEEDBACK_CSS + ADMIN_CSS,
         js=page_js(),
         theme=gr.themes.Soft(primary_hue="red"),
     )

@@ -39,9 +39,13 @@ def _facet_choices(pairs, everything: str, selected: str = "") -> list[tuple[str
     return choices
 
 
-def _result_facets(cards, region: str, kind: str, year: str):
-    """The case facets' choices for the cards shown, counted over them."""
+def _result_facets(cards, region: str, kind: str, year: str, curated: int = 0):
+    """The case facets' choices for the cards shown, counted over them (curated answers as a kind)."""
+    from app.faq_service import FAQ_KIND
+
     found = library.card_facets(cards)
+    if curated:
+        found["kinds"] = [*found["kinds"], (FAQ_KIND, curated)]
     return (
         gr.update(choices=_facet_choices(found["regions"], "全部地区", region or "")),
         gr.update(choices=_facet_choices(found["kinds"], "全部类型", kind or "")),
@@ -63,9 +67,10 @@ class Handlers:
         self.kb = kb
 
     # -- chat ----------------------------------------------------------------------------
-    def ask(self, question: str, turns: list[dict], kind: str, region: str):
+    def ask(self, question: str, turns: list[dict], kind: str, region: str, request: gr.Request = None):
         """Stream one answer: yields (question box, turns, chat html, copy text)."""
         from app.ask_service import ask_stream
+        from app.feedback_service import identity_of
 
         question = (question or "").strip()
         turns = list(turns or [])
@@ -83,13 +88,16 @@ class Handlers:
         yield "", turns, chat_html(turns), ""
         filters = Filters(kind=kind or None, region=region_name(region))
         try:
-            for event in ask_stream(self.kb, question, history, None, None if filters.empty() else filters):
+            filters = None if filters.empty() else filters
+            for event in ask_stream(self.kb, question, history, None, filters, identity_of(request)):
                 if event["type"] == "standalone":
                     turn["standalone"] = event["text"]
+                elif event["type"] == "curated":
+                    turn["curated"] = event["match"]
                 elif event["type"] == "delta":
                     turn["text"] += event["text"]
                 elif event["type"] == "done":
-                    turn["answer"] = event["answer"]
+                    turn["answer"], turn["log_id"] = event["answer"], event.get("log_id")
                     turn["suspects"] = suspects_by_citation(event["answer"].citations, self._flags)
                     turn["generated_titles"] = self._generated(event["answer"].citations)
                 yield gr.skip(), turns, chat_html(turns), gr.skip()
@@ -113,8 +121,17 @@ class Handlers:
         """The source panel for marker n of answer ``turn``."""
         data = getattr(evt, "_data", None) or {}
         try:
-            answer = turns[int(data["turn"])]["answer"]
-            citation = next(c for c in answer.citations if c.n == int(data["n"]))
+            if data.get("curated"):
+                from app.faq_io import as_citation
+
+                item = turns[int(data["turn"])]["curated"].item
+                files = {c["n"]: c["file"] for c in item["citations"]}
+                citation = as_citation(
+                    item, int(data["n"]), self.kb.docstore.get(files.get(int(data["n"]), ""))
+                )
+            else:
+                answer = turns[int(data["turn"])]["answer"]
+                citation = next(c for c in answer.citations if c.n == int(data["n"]))
         except (KeyError, IndexError, TypeError, ValueError, StopIteration, AttributeError):
             return source_placeholder()
         doc = self.kb.docstore.get(citation.file)
@@ -135,7 +152,12 @@ class Handlers:
     # -- case library --------------------------------------------------------------------
     def facet_updates(self):
         """Choices of the case facets (region, kind, year) and of the chat's filters (kind, region)."""
+        from app.faq_service import FAQ_KIND, items
+
         cases, everything = library.facets(self.kb), library.facets(self.kb, cases_only=False)
+        curated = sum(not i["review"] for i in items(self.kb, include_retired=False))
+        if curated:
+            cases["kinds"] = [*cases["kinds"], (FAQ_KIND, curated)]
         return (
             gr.update(choices=_facet_choices(cases["regions"], "全部地区")),
             gr.update(choices=_facet_choices(cases["kinds"], "全部类型")),
@@ -146,6 +168,17 @@ class Handlers:
 
     def search_cases(self, query: str, region: str, kind: str, year: str, opened: str | None = None):
         """(cards, region, kind and year choices for these results, case panel, opened case id)."""
+        from app.faq_service import FAQ_KIND
+
+        curated, n_curated = ("", 0)
+        if kind == FAQ_KIND or not kind:
+            curated, n_curated = self.curated_cards(query, kind == FAQ_KIND)
+        if kind == FAQ_KIND:
+            return (
+                curated or cards_html([], f"{FAQ_KIND}：没有匹配的条目"),
+                *_result_facets([], region, kind, year, n_curated),
+                *_case_panel([], opened),
+            )
         result = library.search_cases(
             self.kb, query or "", region or None, kind or None, int(year) if year else None
         )
@@ -153,10 +186,23 @@ class Handlers:
         facets = "、".join(x for x in (region, kind, year) if x)
         note = f"{what}{'（' + facets + '）' if facets else ''}：{len(result.cards)} 个案例"
         return (
-            cards_html(result.cards, note),
-            *_result_facets(result.cards, region, kind, year),
+            curated + cards_html(result.cards, note),
+            *_result_facets(result.cards, region, kind, year, n_curated),
             *_case_panel(result.cards, opened),
         )
+
+    def curated_cards(self, query: str, listing: bool) -> tuple[str, int]:
+        """Curated answers (常见问答) matching the query, as their own kind of card, and how many."""
+        from app.faq_match import search
+        from app.faq_service import FAQ_KIND
+        from app.render_admin import faq_cards_html
+
+        if not (query or "").strip() and not listing:
+            return "", 0
+        items = [
+            i for i in search(self.kb, query or "") if not i["review"]
+        ]  # flagged: never shown as checked
+        return faq_cards_html(items, f"{FAQ_KIND}：{len(items)} 条（已审核）"), len(items)
 
     def topic(self, topic: str, region: str, kind: str, year: str, opened: str | None = None):
         cards = library.topic_cases(self.kb, topic, region or None, kind or None, int(year) if year else None)
