@@ -38,7 +38,6 @@ class Citation:
             "quote": self.quote,
             "start": self.start,
             "end": self.end,
-            "article": self.article,
         }
 
 
