@@ -16,7 +16,7 @@ def add_ask_command(subparsers) -> None:
     s.add_argument(
         "--llm", choices=["none", "openai"], help="回答方式: none 为摘录式 (默认取 POLICYKB_LLM_MODE)"
     )
-    s.add_argument("--kind", help="只依据某类文档, 如 政策/讲话、经验交流/案例")
+    s.add_argument("--kind", help="只依据某类文档, 如 法律法规、规范性文件、领导讲话、经验交流/案例")
     s.add_argument("--region", help="只依据某地的材料, 如 大连")
     s.set_defaults(func=cmd_ask)
 
@@ -41,9 +41,7 @@ def print_answer_tail(answer: Answer, streamed: str) -> None:
     if answer.citations:
         out.write("\n引用:\n")
         for c in answer.citations:
-            place = " · ".join(
-                x for x in (f"《{c.title}》", c.section if c.section != c.title else "", c.region) if x
-            )
+            place = " · ".join(x for x in (c.label, c.section if c.section != c.title else "", c.region) if x)
             out.write(f"[{c.n}] {place}  ({c.file} {c.start}-{c.end})\n    「{c.quote}」\n")
     if answer.suggestions:
         out.write(f"\n知识库涵盖的主题, 可以试着问: {'、'.join(answer.suggestions)}\n")

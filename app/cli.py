@@ -1,4 +1,4 @@
-"""policykb command line: ingest, docs, show, search, eval, ask, feedback, faq, serve."""
+"""policykb command line: ingest, docs, show, validity, search, eval, ask, feedback, faq, serve."""
 
 from __future__ import annotations
 
@@ -96,8 +96,10 @@ def cmd_docs(args) -> int:
     if not docs:
         print("知识库为空: 先运行 policykb ingest")
     for d in docs:
+        status = f" [{d['status']}]" if d["status"] else ""
         print(
-            f"{d['file']}  {d['title']}{GENERATED if d.get('title_generated') else ''}  [{d['kind']}] {d['date'] or ''} {'、'.join(d['regions'])}  块 {d['chunks']}"
+            f"{d['file']}  {d['title']}{GENERATED if d.get('title_generated') else ''}  [{d['kind']}]{status} "
+            f"{d['doc_no'] or ''} {d['date'] or ''} {'、'.join(d['regions'])}  块 {d['chunks']}"
         )
         for s in d["sections"]:
             print(f"    · {s['title']}  {s['region']}  [{s['kind']}]")
@@ -123,6 +125,14 @@ def cmd_show(args) -> int:
     return 0
 
 
+def cmd_validity(args) -> int:
+    from app.validity import set_validity
+
+    ok, message = set_validity(_kb(args), args.file, args.status)
+    print(message, file=sys.stdout if ok else sys.stderr)
+    return 0 if ok else 2
+
+
 def _filters(args):
     from index.retrieve import Filters
 
@@ -142,8 +152,10 @@ def _print_search(result) -> None:
         return
     for rank, hit in enumerate(result.hits, 1):
         r = hit.row
+        where = f"{r.article} " if r.article else ""
+        old = f" [{r.status}]" if r.status and r.status != "现行有效" else ""
         print(
-            f"[{rank}] {r.title} · {r.section}  {r.region} [{r.kind}] {r.date}  ({r.file} {r.start}-{r.end})"
+            f"[{rank}] 《{r.title}》{where}· {r.section}  {r.region} [{r.kind}]{old} {r.date}  ({r.file} {r.start}-{r.end})"
         )
         print(f"    {r.text}")
         for other in r.also_in:
@@ -217,6 +229,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("file", help="文档的文件名, 如 000_x.txt (policykb docs 列出全部)")
     s.add_argument("--json", action="store_true", help="以 JSON 输出全文及元数据")
     s.set_defaults(func=cmd_show)
+
+    s = sub.add_parser("validity", help="人工设定文档效力 (现行有效、已被修订、已废止; 自动 = 按文本判断)")
+    s.add_argument("file", help="文档名, 如 policykb docs 所列")
+    s.add_argument("status", help="现行有效、已被修订、已废止 或 自动")
+    s.set_defaults(func=cmd_validity)
 
     s = sub.add_parser("search", help="检索段落")
     s.add_argument("query", nargs="*", help="检索词或问题 (与 --json 同用且不给时从标准输入逐行读取)")

@@ -122,7 +122,8 @@ def _source_cards(turn: int, citations, generated=()) -> str:
         meta = _meta_line(c.section, c.region, c.date)
         items.append(
             f'<button class="pkb-srccard" data-turn="{turn}" data-n="{c.n}">'
-            f'<b>[{c.n}]</b> 《{title_html(c.title, c.file in generated)}》<span class="pkb-meta">{meta}</span>'
+            f"<b>[{c.n}]</b> 《{title_html(c.title, c.file in generated)}》{esc(c.article)}"
+            f'<span class="pkb-meta">{meta}</span>'
             f'<div class="pkb-quote">“{esc(_clip(c.quote, 60))}”</div></button>'
         )
     return (
@@ -226,7 +227,7 @@ def source_html(
         body = f"<mark>{esc(c.quote)}</mark>"
     return (
         f'<div class="pkb-source" data-n="{c.n}"><div class="pkb-source-title">[{c.n}] '
-        f"《{title_html(c.title, title_generated)}》</div>"
+        f"《{title_html(c.title, title_generated)}》{esc(c.article)}</div>"
         f'<dl class="pkb-dl">{rows}</dl><div class="pkb-context">{body}</div></div>'
     )
 
@@ -244,7 +245,7 @@ def answer_text(answer) -> str:
         lines += ["", "来源："]
         for c in answer.citations:
             meta = " · ".join(p for p in (c.section, c.region, c.date) if p)
-            lines.append(f"[{c.n}] 《{c.title}》 {meta}（{c.file}）")
+            lines.append(f"[{c.n}] {c.label} {meta}（{c.file}）")
             lines.append(f"    “{c.quote}”")
     return "\n".join(lines)
 

@@ -178,7 +178,9 @@ def select_points(
 
 
 def make_citation(n: int, row: Row, start: int, end: int, quote: str) -> Citation:
-    return Citation(n, row.file, row.title, row.section, row.region, row.date, row.kind, quote, start, end)
+    return Citation(
+        n, row.file, row.title, row.section, row.region, row.date, row.kind, quote, start, end, row.article
+    )
 
 
 def _expand(sent: Sentence, doc_text: str) -> tuple[int, int]:

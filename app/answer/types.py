@@ -21,6 +21,12 @@ class Citation:
     quote: str
     start: int
     end: int
+    article: str = ""  # 第三十九条, when the passage is an article of a statute
+
+    @property
+    def label(self) -> str:
+        """How the source is cited: 《标题》, or 《标题》第三十九条 for an article."""
+        return f"《{self.title}》{self.article}"
 
     def to_json(self) -> dict:
         return {
