@@ -47,7 +47,7 @@ def add_usage_commands(sub) -> None:
     from app.feedback_service import REASONS
 
     s = sub.add_parser("feedback", help="导出提问记录与回答评价 (.xlsx 或 .csv)")
-    s.add_argument("action", choices=["export"])
+    s.add_argument("action", choices=["export"], help="export: 导出")
     s.add_argument("file", help="输出文件，扩展名 .xlsx 或 .csv")
     s.add_argument("--since", help="起始日期 YYYY-MM-DD")
     s.add_argument("--until", help="截止日期 YYYY-MM-DD")
@@ -55,6 +55,6 @@ def add_usage_commands(sub) -> None:
     s.set_defaults(func=cmd_feedback)
 
     s = sub.add_parser("faq", help="导入或导出常见问答 (.xlsx，列见 README)")
-    s.add_argument("action", choices=["import", "export"])
-    s.add_argument("file")
+    s.add_argument("action", choices=["import", "export"], help="import: 从文件导入; export: 导出到文件")
+    s.add_argument("file", help=".xlsx 文件 (列见 README“常见问答”)")
     s.set_defaults(func=cmd_faq)
