@@ -12,8 +12,19 @@ from index.retrieve import Filters, HybridRetriever
 def _rows(n: int, region: str) -> list[Row]:
     return [
         Row(
-            id=f"{region}-{i}", file=f"{region}.txt", title="t", section="s", section_no=0, region=region,
-            region_path=[region], kind="经验交流/案例", date="", year=2020, is_case=True, start=0, end=1,
+            id=f"{region}-{i}",
+            file=f"{region}.txt",
+            title="t",
+            section="s",
+            section_no=0,
+            region=region,
+            region_path=[region],
+            kind="经验交流/案例",
+            date="",
+            year=2020,
+            is_case=True,
+            start=0,
+            end=1,
             text="x",
         )  # fmt: skip
         for i in range(n)
