@@ -78,8 +78,12 @@ def _holder(path: Path) -> str:
 
 
 def _describe_self() -> str:
-    command = " ".join(Path(a).name if i == 0 else a for i, a in enumerate(sys.argv[:3]))
-    return f"进程 {os.getpid()}（{command or 'python'}）"
+    """For the waiting side's message: pid and command (policykb serve, policykb ingest …)."""
+    program = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "python"
+    if program in ("policykb", "__main__.py"):
+        program = "policykb"
+    command = " ".join([program, *(a for a in sys.argv[1:4] if not a.startswith("/"))])
+    return f"进程 {os.getpid()}（{command}）"
 
 
 @contextmanager

@@ -195,5 +195,6 @@ def _warm_up(kb: KnowledgeBase) -> None:
 def serve(settings: Settings) -> None:
     """``policykb serve``: the app on settings.host:settings.port (127.0.0.1:7860 by default)."""
     kb = KnowledgeBase(settings)
+    kb.watch(settings.watch_seconds)  # changes committed by other processes show without a restart
     threading.Thread(target=_warm_up, args=(kb,), daemon=True).start()
     launch(build_app(kb), settings, block=True)
