@@ -37,6 +37,11 @@ def make_api(kb: KnowledgeBase):
         query: str, region: str = "", kind: str = "", year: int = 0, topic: str = "", k: int = 10
     ) -> dict:
         """检索案例（按关键词或问题；给出 topic 时列出该专题的全部案例），结果为案例卡片及其在原文中的位置。"""
+        try:
+            kb.check_query(query or "", "检索词")
+            kb.check_query(topic or "", "专题")
+        except PolicykbError as e:
+            raise gr.Error(str(e)) from None
         if topic:
             cards = library.topic_cases(kb, topic, region or None, kind or None, year or None)
             found = bool(cards)
@@ -52,6 +57,10 @@ def make_api(kb: KnowledgeBase):
 
     def docs(query: str = "", file: str = "") -> dict:
         """列出文档（query 按文件名或标题筛选）；给出 file 时返回该文档清洗后的全文。"""
+        try:
+            kb.check_query(query or "", "筛选词")
+        except PolicykbError as e:
+            raise gr.Error(str(e)) from None
         if file:
             full = library.get_document(kb, file)
             if full is None:

@@ -13,13 +13,14 @@ import threading
 
 import gradio as gr
 
+from app.admin_api import make_admin_api
 from app.api import make_api
 from app.kb import KnowledgeBase
 from app.render import CARDS_JS, CHAT_JS, CSS, chat_html, source_placeholder
 from app.render_library import case_placeholder, pack_html
 from app.settings import Settings
 from app.ui_handlers import Handlers
-from app.upload_service import ALLOWED_EXTENSIONS, admin_refusal
+from app.upload_service import ALLOWED_EXTENSIONS, UPLOAD_EXTENSIONS, admin_refusal
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,9 @@ def build_app(kb: KnowledgeBase) -> gr.Blocks:
         gr.api(api_ask, api_name="ask", concurrency_id="ask", concurrency_limit=ASK_LIMIT)
         gr.api(api_search, api_name="search", concurrency_id="read", concurrency_limit=READ_LIMIT)
         gr.api(api_docs, api_name="docs", concurrency_id="read", concurrency_limit=READ_LIMIT)
+        api_upload, api_delete = make_admin_api(kb)
+        gr.api(api_upload, api_name="upload", concurrency_id="admin", concurrency_limit=1)
+        gr.api(api_delete, api_name="delete", concurrency_id="admin", concurrency_limit=1)
         gr.Markdown(f"## {TITLE}\n面向社区干部与培训讲师：问答有出处，案例可检索，素材能导出。")
         with gr.Tabs():
             with gr.Tab("智能问答", id="chat"):
@@ -97,11 +101,13 @@ def build_app(kb: KnowledgeBase) -> gr.Blocks:
                     gr.Markdown(
                         refusal
                         or f"支持 {'、'.join(e.lstrip('.') for e in ALLOWED_EXTENSIONS)}，单个文件不超过 "
-                        f"{settings.max_upload_mb:g} MB；上传后自动清洗、切分并入库。"
+                        f"{settings.max_upload_mb:g} MB；也可上传这些文件的 zip 压缩包（不超过 "
+                        f"{settings.max_zip_mb:g} MB、{settings.max_zip_files} 个文件）批量导入。"
+                        "上传后自动清洗、切分并入库，逐个文件报告结果。"
                     )
                     password = gr.Textbox(label="管理员密码", type="password", visible=bool(settings.admin_password),
                                           elem_id="pkb-password")  # fmt: skip
-                    files = gr.File(label="选择文件", file_count="multiple", file_types=list(ALLOWED_EXTENSIONS),
+                    files = gr.File(label="选择文件", file_count="multiple", file_types=list(UPLOAD_EXTENSIONS),
                                     interactive=refusal is None, elem_id="pkb-upload")  # fmt: skip
                     upload = gr.Button("上传并入库", variant="primary", interactive=refusal is None,
                                        elem_id="pkb-upload-btn")  # fmt: skip
@@ -171,7 +177,8 @@ def launch(app: gr.Blocks, settings: Settings, block: bool = True):
         server_port=settings.port,
         prevent_thread_lock=not block,
         allowed_paths=[str(exports)],
-        max_file_size=int(settings.max_upload_mb * 2_000_000),  # the service gives the exact limit in Chinese
+        # the service gives the exact limit in Chinese
+        max_file_size=int(max(settings.max_upload_mb * 2, settings.max_zip_mb) * 1_000_000),
         footer_links=["api"],
         show_error=False,
         quiet=not block,

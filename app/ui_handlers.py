@@ -107,9 +107,12 @@ class Handlers:
         )
 
     def search_cases(self, query: str, region: str, kind: str, year: str) -> str:
-        result = library.search_cases(
-            self.kb, query or "", region or None, kind or None, int(year) if year else None
-        )
+        try:
+            result = library.search_cases(
+                self.kb, query or "", region or None, kind or None, int(year) if year else None
+            )
+        except PolicykbError as e:
+            return message_html(str(e), ok=False)
         what = f"“{query.strip()}”" if (query or "").strip() else "全部案例"
         facets = "、".join(x for x in (region, kind, year) if x)
         note = f"{what}{'（' + facets + '）' if facets else ''}：{len(result.cards)} 个案例"
