@@ -8,6 +8,7 @@ from __future__ import annotations
 import gradio as gr
 
 from app import library_service as library
+from app.doc_list import document_page
 from app.kb import KnowledgeBase
 from app.render import answer_text
 from index.retrieve import Filters
@@ -55,8 +56,10 @@ def make_api(kb: KnowledgeBase):
             "results": [c.to_json() for c in cards],
         }
 
-    def docs(query: str = "", file: str = "") -> dict:
-        """列出文档（query 按文件名或标题筛选）；给出 file 时返回该文档清洗后的全文。"""
+    def docs(
+        query: str = "", file: str = "", kind: str = "", region: str = "", status: str = "", page: int = 0
+    ) -> dict:
+        """列出文档（query 按文件名或标题筛选，可按 kind、region、status 筛选；page≥1 时分页，每页 50 份）；给出 file 时返回该文档清洗后的全文。"""
         try:
             kb.check_query(query or "", "筛选词")
         except PolicykbError as e:
@@ -66,6 +69,14 @@ def make_api(kb: KnowledgeBase):
             if full is None:
                 raise gr.Error(f"知识库中没有文档 {file}")
             return {"document": full}
+        if page or kind or region or status:
+            found = document_page(kb, query, kind, region, status, page or 1)
+            return {
+                "documents": found.documents,
+                "total": found.total,
+                "page": found.page,
+                "pages": found.pages,
+            }
         return {"documents": library.list_documents(kb, query)}
 
     return ask, search, docs

@@ -93,6 +93,20 @@ def build_app(kb: KnowledgeBase) -> gr.Blocks:
                         case = gr.HTML(case_placeholder(), elem_id="pkb-case", padding=True)
 
             with gr.Tab("文档库", id="docs"):
+                with gr.Row():
+                    doc_query = gr.Textbox(
+                        label="标题或文件名", placeholder="回车筛选", scale=3, elem_id="pkb-doc-query"
+                    )
+                    doc_kind = gr.Dropdown([("全部类型", "")], value="", label="类型", elem_id="pkb-doc-kind")
+                    doc_region = gr.Dropdown([("全部地区", "")], value="", label="地区", allow_custom_value=True,
+                                             elem_id="pkb-doc-region")  # fmt: skip
+                    doc_status = gr.Dropdown([("全部", "")], value="", label="效力", elem_id="pkb-doc-status")
+                with gr.Row():
+                    doc_prev = gr.Button("上一页", size="sm", scale=0, elem_id="pkb-doc-prev")
+                    doc_page = gr.Number(
+                        1, label="页码", precision=0, minimum=1, scale=0, elem_id="pkb-doc-page"
+                    )
+                    doc_next = gr.Button("下一页", size="sm", scale=0, elem_id="pkb-doc-next")
                 table = gr.HTML("", elem_id="pkb-doc-table")
                 doc = gr.Dropdown([], label="选择文档查看全文", elem_id="pkb-doc-select")
                 doc_view = gr.HTML("", elem_id="pkb-doc-view", padding=True)
@@ -150,6 +164,15 @@ def build_app(kb: KnowledgeBase) -> gr.Blocks:
         cards.open(h.open_case, None, case, **READ)
         # documents
         doc.change(h.show_document, doc, doc_view, **READ)
+        doc_filters = [doc_query, doc_kind, doc_region, doc_status]
+        page_io = dict(inputs=[*doc_filters, doc_page], outputs=[table, doc, doc_page])
+        first_page = dict(inputs=[*doc_filters, gr.State(1)], outputs=[table, doc, doc_page])
+        doc_query.submit(h.doc_page, **first_page, **READ)
+        for facet in (doc_kind, doc_region, doc_status):
+            facet.input(h.doc_page, **first_page, **READ)
+        doc_page.submit(h.doc_page, **page_io, **READ)
+        doc_prev.click(h.doc_prev, **page_io, **READ)
+        doc_next.click(h.doc_next, **page_io, **READ)
         facet_outputs = [region, kind, year, ask_kind, ask_region]
         upload.click(h.upload, [files, password], [upload_result, table, doc, files], **ADMIN).then(
             h.facet_updates, None, facet_outputs, **READ
@@ -163,6 +186,7 @@ def build_app(kb: KnowledgeBase) -> gr.Blocks:
         # page load: current facets and documents
         app.load(h.facet_updates, None, facet_outputs, **READ)
         app.load(h.documents, None, [table, doc], **READ)
+        app.load(h.doc_facets, None, [doc_kind, doc_region, doc_status], **READ)
 
     return app
 

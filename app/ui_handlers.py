@@ -8,6 +8,8 @@ import gradio as gr
 
 from app import library_service as library
 from app import pack_service, upload_service
+from app.doc_list import document_page
+from app.doc_list import facets as doc_facets
 from app.kb import KnowledgeBase
 from app.render import answer_text, chat_html, source_html, source_placeholder
 from app.render_library import (
@@ -131,9 +133,36 @@ class Handlers:
 
     # -- documents -------------------------------------------------------------------------
     def documents(self):
-        docs = library.list_documents(self.kb)
-        choices = [(f"{d['title']}（{d['file']}）", d["file"]) for d in docs]
-        return documents_html(docs), gr.update(choices=choices, value=None)
+        """The first page of the whole library: (table, document choices)."""
+        table, choices, _ = self.doc_page("", ALL, ALL, ALL, 1)
+        return table, choices
+
+    def doc_page(self, query: str, kind: str, region: str, status: str, page):
+        """One page of the filtered library: (table, document choices, page number)."""
+        found = document_page(self.kb, query or "", kind or "", region or "", status or "", int(page or 1))
+        choices = [(f"{d['title']}（{d['file']}）", d["file"]) for d in found.documents]
+        filtered = any(((query or "").strip(), kind, region, status))
+        if not found.total and filtered:
+            table = message_html("没有符合筛选条件的文档。", ok=False)
+        else:
+            note = f"共 {found.total} 份文档，第 {found.page}/{found.pages} 页"
+            table = f'<div class="pkb-label">{note}</div>' + documents_html(found.documents)
+        return table, gr.update(choices=choices, value=None), found.page
+
+    def doc_prev(self, query, kind, region, status, page):
+        return self.doc_page(query, kind, region, status, int(page or 1) - 1)
+
+    def doc_next(self, query, kind, region, status, page):
+        return self.doc_page(query, kind, region, status, int(page or 1) + 1)
+
+    def doc_facets(self):
+        """Choices of the library's filters: kind, region, validity."""
+        counts = doc_facets(self.kb)
+        return (
+            gr.update(choices=_facet_choices(counts["kinds"], "全部类型")),
+            gr.update(choices=_facet_choices(counts["regions"], "全部地区")),
+            gr.update(choices=_facet_choices(counts["statuses"], "全部")),
+        )
 
     def show_document(self, file: str | None) -> str:
         return document_html(library.get_document(self.kb, file) if file else None)
