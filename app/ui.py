@@ -89,6 +89,12 @@ def build_app(kb: KnowledgeBase) -> gr.Blocks:
                 with gr.Row():
                     with gr.Column(scale=3):
                         cards = gr.HTML("", js_on_load=CARDS_JS, elem_id="pkb-cards", padding=True)
+                        case_source = gr.State(None)
+                        with gr.Row():
+                            case_prev = gr.Button("上一页", size="sm", scale=0, elem_id="pkb-case-prev")
+                            case_page = gr.Number(1, label="页码", precision=0, minimum=1, scale=0,
+                                                  interactive=False, elem_id="pkb-case-page")  # fmt: skip
+                            case_next = gr.Button("下一页", size="sm", scale=0, elem_id="pkb-case-next")
                     with gr.Column(scale=2):
                         case = gr.HTML(case_placeholder(), elem_id="pkb-case", padding=True)
 
@@ -154,13 +160,17 @@ def build_app(kb: KnowledgeBase) -> gr.Blocks:
         chat.suggest(h.suggestion, None, question, **READ).then(h.ask, **ask_io, **ASK)
         clear.click(h.clear, None, [turns, chat, source, copy], **READ)
         # cases
-        case_io = dict(inputs=[query, region, kind, year], outputs=[cards])
+        case_io = dict(inputs=[query, region, kind, year], outputs=[cards, case_source, case_page])
         search.click(h.search_cases, **case_io, **READ)
         query.submit(h.search_cases, **case_io, **READ)
         for facet in (region, kind, year):
             facet.input(h.search_cases, **case_io, **READ)
         for chip in chips:
-            chip.click(h.topic, [chip, region, kind, year], cards, **READ)
+            chip.click(h.topic, [chip, region, kind, year], [cards, case_source, case_page], **READ)
+        turn_inputs = [case_source, region, kind, year, case_page]
+        turn_outputs = [cards, case_source, case_page]
+        case_prev.click(lambda *a: h.case_turn(*a, -1), turn_inputs, turn_outputs, **READ)
+        case_next.click(lambda *a: h.case_turn(*a, 1), turn_inputs, turn_outputs, **READ)
         cards.open(h.open_case, None, case, **READ)
         # documents
         doc.change(h.show_document, doc, doc_view, **READ)

@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 ALL = ""  # the "any" value of a facet dropdown
 PROGRESS = gr.Progress()  # gradio injects a live tracker where a handler's default is a Progress
 FAILED = "出错了，请稍后再试（详细信息见服务器日志）"
+CASES_PER_PAGE = 30
 
 
 def _facet_choices(pairs, everything: str) -> list[tuple[str, str]]:
@@ -108,23 +109,42 @@ class Handlers:
             gr.update(choices=_facet_choices(everything["regions"], "全部地区")),
         )
 
-    def search_cases(self, query: str, region: str, kind: str, year: str) -> str:
-        try:
-            result = library.search_cases(
-                self.kb, query or "", region or None, kind or None, int(year) if year else None
-            )
-        except PolicykbError as e:
-            return message_html(str(e), ok=False)
-        what = f"“{query.strip()}”" if (query or "").strip() else "全部案例"
-        facets = "、".join(x for x in (region, kind, year) if x)
-        note = f"{what}{'（' + facets + '）' if facets else ''}：{len(result.cards)} 个案例"
-        return cards_html(result.cards, note)
+    def search_cases(self, query: str, region: str, kind: str, year: str, page=1):
+        """Cases for a query (every case when empty), one page: (cards html, source, page)."""
+        return self._case_page({"query": query or ""}, region, kind, year, page)
 
-    def topic(self, topic: str, region: str, kind: str, year: str) -> str:
-        cards = library.topic_cases(self.kb, topic, region or None, kind or None, int(year) if year else None)
+    def topic(self, topic: str, region: str, kind: str, year: str, page=1):
+        """Every case matching a topic chip, one page: (cards html, source, page)."""
+        return self._case_page({"topic": topic}, region, kind, year, page)
+
+    def case_turn(self, source: dict | None, region: str, kind: str, year: str, page, step: int):
+        """The previous or next page of the last case list."""
+        if not source:
+            return gr.skip(), gr.skip(), gr.skip()
+        return self._case_page(source, region, kind, year, int(page or 1) + step)
+
+    def _case_page(self, source: dict, region: str, kind: str, year: str, page):
         facets = "、".join(x for x in (region, kind, year) if x)
         where = f"（{facets}）" if facets else ""
-        return cards_html(cards, f"专题“{topic}”{where}：共 {len(cards)} 个案例，列出全部匹配的案例")
+        year_no = int(year) if year else None
+        try:
+            if "topic" in source:
+                topic = source["topic"]
+                cards = library.topic_cases(self.kb, topic, region or None, kind or None, year_no)
+                note = f"专题“{topic}”{where}：共 {len(cards)} 个案例，列出全部匹配的案例"
+            else:
+                query = source["query"]
+                cards = library.search_cases(self.kb, query, region or None, kind or None, year_no).cards
+                what = f"“{query.strip()}”" if query.strip() else "全部案例"
+                note = f"{what}{where}：{len(cards)} 个案例"
+        except PolicykbError as e:
+            return message_html(str(e), ok=False), source, 1
+        pages = max(1, -(-len(cards) // CASES_PER_PAGE))
+        page = min(max(1, int(page or 1)), pages)
+        if pages > 1:
+            note += f"，第 {page}/{pages} 页"
+        shown = cards[(page - 1) * CASES_PER_PAGE : page * CASES_PER_PAGE]
+        return cards_html(shown, note), source, page
 
     def open_case(self, evt: gr.EventData) -> str:
         data = getattr(evt, "_data", None) or {}
