@@ -174,7 +174,10 @@ class Catalog:
         return stats
 
     def _write_keyword(self, rows: list[Row]) -> None:
-        keyword = KeywordIndex.build([r.id for r in rows], [f"{r.section}\n{r.text}" for r in rows])
+        # The saved index's tokens are reused: only new or changed texts are tokenised again.
+        keyword = KeywordIndex.build(
+            [r.id for r in rows], [f"{r.section}\n{r.text}" for r in rows], self.keyword_dir
+        )
         lines = "\n".join(json.dumps(asdict(r), ensure_ascii=False) for r in rows)
         keyword.save(self.keyword_dir, extra={"rows.jsonl": lines})
         self._state = (rows, keyword)
