@@ -105,8 +105,10 @@ def test_embedded_store_is_never_open_in_two_processes(tmp_path, embed_cache_pat
     assert "停止该应用" in refused.stderr and "文档库" in refused.stderr
     assert searched.returncode == 2 and "嵌入式向量库" in searched.stderr
     assert listed.returncode == 0
-    done = _cli(data, "ingest", str(docs), "-q", **env)  # the holder is gone: the lock went with it
+    done = _cli(data, "ingest", str(docs), **env)  # the holder is gone: the lock went with it
     assert done.returncode == 0, done.stderr
+    # stderr is a pipe, not a terminal: plain progress lines instead of a bar
+    assert "文件 1/1（100%）" in done.stderr and "分块 " in done.stderr
 
 
 def test_a_reader_sees_a_commit_whole_and_within_seconds(make_settings, corpus_copy, tmp_path):
