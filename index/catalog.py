@@ -154,18 +154,19 @@ class Catalog:
         (which decides what a search can return) is swapped in, and only then are vectors
         of removed rows deleted: a search during a sync never finds a passage without its vector.
         """
-        wanted = {r.id: r for r in rows}
-        metas = {r.id: r.metadata() for r in rows}
+        wanted = {r.id for r in rows}
         stored = self.vectors.fingerprints()
         removed = [cid for cid in stored if cid not in wanted]
-        todo = [r for r in rows if stored.get(r.id) != metas[r.id]["fp"]]
+        # Only fingerprints are kept for every row: full metadata of 100k rows costs ~150 MB.
+        todo = [r for r in rows if stored.get(r.id) != r.metadata()["fp"]]
+        del stored
         stats = SyncStats(deleted=len(removed), added=len(todo), total=len(rows))
         for i in range(0, len(todo), 512):
             part = todo[i : i + 512]
             vectors = self.cache.embed(self.embedder, [r.embed_text() for r in part], batch_size, progress)
             stats.embedded += self.cache.computed
             self.vectors.add(
-                [r.id for r in part], [r.text for r in part], [metas[r.id] for r in part], vectors
+                [r.id for r in part], [r.text for r in part], [r.metadata() for r in part], vectors
             )
         current = [r.id for r in self.rows]
         if removed or todo or current != [r.id for r in rows] or not (self.keyword_dir / "ids.json").exists():
