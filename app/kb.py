@@ -115,7 +115,8 @@ class KnowledgeBase:
     def search(
         self, query: str, k: int | None = None, filters: Filters | None = None, mode: str | None = None
     ) -> SearchResult:
-        return self.retriever.retrieve(self.check_query(query), k or self.settings.top_k, filters, mode)
+        query = self.check_query(query)  # before any model or index is loaded
+        return self.retriever.retrieve(query, k or self.settings.top_k, filters, mode)
 
     # -- writing and watching ----------------------------------------------------------
     @contextmanager

@@ -143,3 +143,13 @@ def test_a_reader_sees_a_commit_whole_and_within_seconds(make_settings, corpus_c
     assert "新规.txt" in reader.docstore.names()
     hits = reader.search("夜间议事厅由谁主持?", k=3).hits
     assert hits and hits[0].row.file == "新规.txt"
+
+
+def test_query_length_is_bounded_in_the_cli(tmp_path, capsys):
+    from app.cli import main
+
+    for command in ("search", "ask"):
+        with pytest.raises(SystemExit) as done:
+            main(["--data-dir", str(tmp_path / "data"), command, "社区" * 300])
+        assert done.value.code == 2
+        assert "过长（600 字，上限 500 字）" in capsys.readouterr().err
