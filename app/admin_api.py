@@ -15,6 +15,7 @@ import gradio as gr
 
 from app import upload_service
 from app.kb import KnowledgeBase
+from ingest.errors import PolicykbError
 
 
 def make_admin_api(kb: KnowledgeBase):
@@ -33,12 +34,18 @@ def make_admin_api(kb: KnowledgeBase):
         with tempfile.TemporaryDirectory(prefix="policykb-api-") as tmp:
             path = Path(tmp) / name
             path.write_bytes(data)
-            results = upload_service.upload_files(kb, [path], password or None)
+            try:
+                results = upload_service.upload_files(kb, [path], password or None)
+            except PolicykbError as e:
+                raise gr.Error(str(e)) from None
         return {"results": [r.__dict__ for r in results]}
 
     def delete(file: str, password: str = "") -> dict:
         """从知识库删除一份文档（上传的文档连同其文件）；返回 ok 与说明。"""
-        ok, message = upload_service.delete(kb, file, password or None)
+        try:
+            ok, message = upload_service.delete(kb, file, password or None)
+        except PolicykbError as e:
+            raise gr.Error(str(e)) from None
         return {"ok": ok, "message": message}
 
     return upload, delete

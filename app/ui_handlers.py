@@ -191,7 +191,10 @@ class Handlers:
         paths = [f if isinstance(f, str) else getattr(f, "name", str(f)) for f in (files or [])]
         if not paths:
             return (upload_results_html([]), *self.documents(), None)
-        results = upload_service.upload_files(self.kb, paths, password, lambda x, d: progress(x, desc=d))
+        try:
+            results = upload_service.upload_files(self.kb, paths, password, lambda x, d: progress(x, desc=d))
+        except PolicykbError as e:  # another writer kept the knowledge base too long, or the store is taken
+            return (message_html(str(e), ok=False), gr.skip(), gr.skip(), gr.skip())
         return (upload_results_html(results), *self.documents(), None)
 
     def delete(self, file: str | None, confirmed: bool, password: str):
@@ -199,7 +202,10 @@ class Handlers:
             return (message_html("请先在上方选择要删除的文档。", ok=False), gr.skip(), gr.skip(), gr.skip())
         if not confirmed:
             return (message_html("请勾选“确认删除”后再删除。", ok=False), gr.skip(), gr.skip(), gr.skip())
-        ok, text = upload_service.delete(self.kb, file, password)
+        try:
+            ok, text = upload_service.delete(self.kb, file, password)
+        except PolicykbError as e:
+            ok, text = False, str(e)
         if not ok:
             return (message_html(text, ok=False), gr.skip(), gr.skip(), gr.skip())
         return (message_html(text), *self.documents(), False)
