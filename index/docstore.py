@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import re
+import time
 from pathlib import Path
 
 from ingest.types import Document
@@ -42,6 +43,7 @@ class DocStore:
         self.manifest_path = data_dir / "manifest.json"
         self.dir.mkdir(parents=True, exist_ok=True)
         self._cache: dict[str, Document] = {}
+        self._entries: dict[str, dict] = {}  # the manifest entry each cached document was read under
         self._pinned: dict[str, dict] | None = self._read_manifest() if pinned else None
 
     def _read_manifest(self) -> dict[str, dict]:
@@ -58,8 +60,10 @@ class DocStore:
         """Reuse ``other``'s loaded documents that this manifest still lists unchanged."""
         manifest = self.manifest()
         for name, doc in list(other._cache.items()):
-            if name in manifest and manifest[name].get("sha256") == doc.sha256:
+            entry = other._entries.get(name)
+            if entry is not None and manifest.get(name) == entry:  # same write, not only the same source
                 self._cache.setdefault(name, doc)
+                self._entries.setdefault(name, entry)
 
     def _write_manifest(self, manifest: dict[str, dict]) -> None:
         atomic_write(self.manifest_path, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True))
@@ -69,9 +73,12 @@ class DocStore:
         assert self._pinned is None, "a pinned store is read-only"
         atomic_write(self.dir / _doc_filename(doc.file), json.dumps(doc.to_dict(), ensure_ascii=False))
         manifest = self.manifest()
-        manifest[doc.file] = {"sha256": doc.sha256, "root": root, "chunks": len(doc.chunks)}
+        # ``written`` tells a re-processed document (same source, new settings) from the one cached.
+        entry = {"sha256": doc.sha256, "root": root, "chunks": len(doc.chunks), "written": time.time_ns()}
+        manifest[doc.file] = entry
         self._write_manifest(manifest)
         self._cache[doc.file] = doc
+        self._entries[doc.file] = entry
 
     def remove(self, name: str) -> None:
         """Forget a document: manifest first, so a crash leaves at worst an orphan file."""
@@ -82,6 +89,7 @@ class DocStore:
             self._write_manifest(manifest)
         (self.dir / _doc_filename(name)).unlink(missing_ok=True)
         self._cache.pop(name, None)
+        self._entries.pop(name, None)
 
     def get(self, name: str) -> Document | None:
         if name in self._cache:
@@ -92,6 +100,7 @@ class DocStore:
             return None
         doc = Document.from_dict(json.loads(path.read_text("utf-8")))
         self._cache[name] = doc
+        self._entries[name] = listed[name]
         return doc
 
     def names(self) -> list[str]:
