@@ -25,9 +25,10 @@ if what == "store":
     print("holding", flush=True)
     time.sleep(seconds)
 else:
+    import select
     with writer_lock(data, 5):
         print("holding", flush=True)
-        time.sleep(seconds)
+        select.select([sys.stdin], [], [], seconds)  # until told to let go, or the time is up
 """
 
 
@@ -35,6 +36,7 @@ def _holder(what: str, data: Path, seconds: float) -> subprocess.Popen:
     proc = subprocess.Popen(
         [sys.executable, "-c", HOLD, what, str(data), str(seconds)],
         cwd=ROOT,
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -64,13 +66,21 @@ def test_second_writer_waits_then_fails_clearly(tmp_path, embed_cache_path):
     data = tmp_path / "data"
     docs = _note(tmp_path / "docs", "a.txt", "金桂社区推行“红色物业”,物业公司党支部与社区党委联席议事。")
     env = {"POLICYKB_EMBED_CACHE": str(embed_cache_path)}
-    holder = _holder("writer", data, 4)
+    holder = _holder("writer", data, 120)
     try:
-        waited = _cli(data, "ingest", str(docs), "-q", **env)
+        waiting = subprocess.Popen(
+            [sys.executable, "-m", "app", "--data-dir", str(data), "ingest", str(docs), "-q"],
+            cwd=ROOT, env=dict(os.environ, **env), stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        first = waiting.stderr.readline()  # the second writer says it waits …
+        holder.stdin.write("go\n")  # … and goes on once the first lets go
+        holder.stdin.flush()
+        rest = waiting.communicate(timeout=300)[1]
     finally:
+        holder.kill()
         holder.wait(10)
-    assert waited.returncode == 0, waited.stderr
-    assert "正在写入知识库，等待其完成" in waited.stderr
+    assert waiting.returncode == 0, first + rest
+    assert "正在写入知识库，等待其完成" in first
     holder = _holder("writer", data, 20)
     try:
         failed = _cli(data, "ingest", str(docs), "-q", POLICYKB_WRITER_TIMEOUT="1", **env)
