@@ -128,13 +128,16 @@ class KnowledgeBase:
                 self.refresh()  # another process may have committed since we last looked
                 self._writer_store = DocStore(self.data_dir)
                 self._writer_store.adopt(self.docstore)
+                manifest, state = self._writer_store.manifest(), self.catalog.snapshot()
             try:
                 yield self._writer_store
             finally:
                 if outermost:
                     self._writer_store = None
-                    # The catalog already holds what it just wrote: only the documents are re-pinned.
-                    self._swap(bump_generation(self.data_dir), reload_catalog=False)
+                    # A run that changed nothing (every file unchanged) makes no app reload.
+                    if self.catalog.snapshot() is not state or DocStore(self.data_dir).manifest() != manifest:
+                        # The catalog already holds what it wrote: only the documents are re-pinned.
+                        self._swap(bump_generation(self.data_dir), reload_catalog=False)
 
     def refresh(self) -> bool:
         """Swap in the committed state when the generation moved; True when it did."""

@@ -163,3 +163,11 @@ def test_query_length_is_bounded_in_the_cli(tmp_path, capsys):
             main(["--data-dir", str(tmp_path / "data"), command, "社区" * 300])
         assert done.value.code == 2
         assert "过长（600 字，上限 500 字）" in capsys.readouterr().err
+
+
+def test_a_run_that_changes_nothing_makes_no_app_reload(make_settings, corpus_copy):
+    kb = KnowledgeBase(make_settings())
+    assert ingest(kb, [corpus_copy]).ok
+    generation = read_generation(kb.data_dir)
+    again = ingest(kb, [corpus_copy])
+    assert again.processed == [] and read_generation(kb.data_dir) == generation
