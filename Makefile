@@ -6,8 +6,10 @@ PIP := $(PY) -m pip
 CONSTRAINTS := constraints.txt
 HOST ?= 127.0.0.1
 PORT ?= 7860
+CLIENTS ?= 20
+DURATION ?= 60
 
-.PHONY: run install install-test ingest serve test lint bench clean
+.PHONY: run install install-test ingest serve test lint bench load clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +48,10 @@ lint: install-test
 
 bench: install
 	$(PY) -m bench
+
+# CLIENTS gradio_client users for DURATION seconds against a real policykb serve on loopback.
+load: install
+	$(PY) -m bench.load --clients $(CLIENTS) --seconds $(DURATION)
 
 clean:
 	rm -rf data .pytest_cache test-output bench-output

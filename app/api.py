@@ -9,9 +9,10 @@ import gradio as gr
 
 from app import library_service as library
 from app.api_usage import curated_json
+from app.doc_list import PER_PAGE, document_page, summaries
 from app.kb import KnowledgeBase
 from app.render import answer_text
-from app.views import answer_json, document_summary, matches_document
+from app.views import answer_json, matches_document
 from index.keyword import normalise_query
 from index.retrieve import Filters
 from ingest.errors import PolicykbError
@@ -42,6 +43,11 @@ def make_api(kb: KnowledgeBase):
         query: str, region: str = "", kind: str = "", year: int = 0, topic: str = "", k: int = 10
     ) -> dict:
         """检索案例（按关键词或问题；给出 topic 时列出该专题的全部案例），结果为案例卡片及其在原文中的位置。"""
+        try:
+            kb.check_query(query or "", "检索词")
+            kb.check_query(topic or "", "专题")
+        except PolicykbError as e:
+            raise gr.Error(str(e)) from None
         if topic:
             cards = library.topic_cases(kb, topic, region or None, kind or None, year or None)
             found = bool(cards)
@@ -55,8 +61,14 @@ def make_api(kb: KnowledgeBase):
             "results": [c.to_json() for c in cards],
         }
 
-    def docs(query: str = "", file: str = "") -> dict:
-        """列出文档：query 为检索词（多个词用空格分开），只列出文件名、标题或正文含全部检索词的文档；给出 file 时返回该文档清洗后的全文。"""
+    def docs(
+        query: str = "", file: str = "", kind: str = "", region: str = "", status: str = "", page: int = 0
+    ) -> dict:
+        """列出文档：query 为检索词（多个词用空格分开），只列出文件名、标题或正文含全部检索词的文档；可按 kind、region、status 筛选；page≥1 时分页，每页 50 份；给出 file 时返回该文档清洗后的全文。"""
+        try:
+            kb.check_query(query or "", "检索词")
+        except PolicykbError as e:
+            raise gr.Error(str(e)) from None
         if file:
             full = library.get_document(kb, file)
             if full is None:
@@ -64,10 +76,18 @@ def make_api(kb: KnowledgeBase):
             return {"document": full}
         query = (query or "").strip()
         normalised = normalise_query(query).strip()
+        listed = document_page(kb, "", kind, region, status, 1, max(1, len(summaries(kb)))).documents
+        if query:
+            listed = [d for d in listed if matches_document(kb.docstore.get(d["file"]), query, normalised)]
+        if not page:
+            return {"documents": listed}
+        pages = max(1, -(-len(listed) // PER_PAGE))
+        page = min(max(1, int(page)), pages)
         return {
-            "documents": [
-                document_summary(d) for d in kb.docstore.all() if matches_document(d, query, normalised)
-            ]
+            "documents": listed[(page - 1) * PER_PAGE : page * PER_PAGE],
+            "total": len(listed),
+            "page": page,
+            "pages": pages,
         }
 
     return ask, search, docs

@@ -75,6 +75,7 @@ def _answer_events(
     filters: Filters | None = None,
 ) -> Iterator[dict]:
     """Events: standalone question, answer deltas, then the final Answer; endpoint failures become notices."""
+    kb.check_query(question)
     settings = kb.settings
     if llm_mode and llm_mode != settings.llm_mode:
         settings = settings.model_copy(update={"llm_mode": llm_mode})

@@ -1,4 +1,4 @@
-"""policykb command line: ingest, docs, show, validity, search, eval, ask, feedback, faq, serve."""
+"""policykb command line: ingest, docs, show, validity, search, eval, ask, feedback, faq, backup, restore, serve."""
 
 from __future__ import annotations
 
@@ -21,17 +21,42 @@ def _print_json(obj) -> None:
     sys.stdout.flush()
 
 
-def _progress_factory(enabled: bool):
-    """A tqdm bar on stderr per stage; returns a callable that advances it."""
+def _progress_factory(enabled: bool, terminal: bool = True):
+    """Per stage, a callable that advances it: a tqdm bar on a terminal, else plain lines on stderr.
+
+    Without a terminal (output sent to a file or a log) a bar prints nothing useful: files
+    get one line each, other stages one line per 5%.
+    """
     if not enabled:
         return None
-    from tqdm import tqdm
+    if terminal:
+        from tqdm import tqdm
 
-    def make(label: str, total: int):
-        bar = tqdm(total=total, desc=label, unit="", file=sys.stderr, leave=False, dynamic_ncols=True)
-        return bar.update
+        def make(label: str, total: int):
+            bar = tqdm(total=total, desc=label, unit="", file=sys.stderr, leave=False, dynamic_ncols=True)
+            return bar.update
 
-    return make
+        return make
+
+    def make_lines(label: str, total: int):
+        step = 1 if label == "文件" else max(1, total // 20)
+        done, shown = 0, 0
+
+        def advance(n: int = 1) -> None:
+            nonlocal done, shown
+            done += n
+            if done - shown >= step or (done >= total and shown < total):
+                shown = done
+                percent = 100 * done // max(1, total)
+                print(f"{label} {done}/{total}（{percent}%）", file=sys.stderr, flush=True)
+
+        return advance
+
+    return make_lines
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
 
 def _kb(args):
@@ -52,9 +77,8 @@ def cmd_ingest(args) -> int:
     if missing:
         print(f"找不到路径: {', '.join(missing)}", file=sys.stderr)
         return 2
-    report = ingest(
-        kb, paths, rebuild=args.rebuild, progress=_progress_factory(not args.quiet and sys.stderr.isatty())
-    )
+    progress = _progress_factory(not args.quiet, sys.stderr.isatty())
+    report = ingest(kb, paths, rebuild=args.rebuild, progress=progress, on_wait=_say)
     if args.json:
         _print_json(
             {
@@ -208,6 +232,28 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def cmd_backup(args) -> int:
+    from app.backup import backup
+
+    settings = load_settings(**({"data_dir": Path(args.data_dir)} if args.data_dir else {}))
+    info = backup(settings, Path(args.file), on_wait=_say)
+    print(f"已备份到 {args.file}：文档 {info['documents']} 份，分块 {info['chunks']}，向量 {info['vectors']}")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from app.backup import restore
+
+    target = args.target_dir or args.data_dir
+    settings = load_settings(**({"data_dir": Path(target)} if target else {}))
+    info = restore(settings, Path(args.file), on_wait=_say)
+    print(
+        f"已从 {args.file}（{info['created']}）恢复到 {settings.data_dir}：文档 {info['documents']} 份，"
+        f"分块 {info['chunks']}，新算向量 {info['embedded']}"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="policykb", description="党建引领基层治理 知识库: 入库、检索、问答")
     p.add_argument("--data-dir", help="数据目录 (默认 POLICYKB_DATA_DIR 或 data/)")
@@ -262,6 +308,15 @@ def build_parser() -> argparse.ArgumentParser:
     from app.usage_cli import add_usage_commands
 
     add_usage_commands(sub)
+
+    s = sub.add_parser("backup", help="把知识库备份为一个 .tar.gz 文件（应用运行时也可以）")
+    s.add_argument("file", help="备份文件路径, 如 kb-2026.tar.gz")
+    s.set_defaults(func=cmd_backup)
+
+    s = sub.add_parser("restore", help="从备份文件恢复知识库（替换数据目录中的知识库）")
+    s.add_argument("file", help="policykb backup 生成的备份文件")
+    s.add_argument("--data-dir", dest="target_dir", help="恢复到的数据目录 (默认同全局 --data-dir)")
+    s.set_defaults(func=cmd_restore)
 
     s = sub.add_parser("serve", help="启动网页应用")
     s.add_argument("--host", help="绑定地址 (默认 POLICYKB_HOST, 即 127.0.0.1)")

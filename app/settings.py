@@ -18,6 +18,8 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     corpus_dir: Path = Path("corpus")
     max_file_mb: float = Field(20.0, gt=0)
+    writer_timeout: float = Field(600.0, ge=0)  # seconds a writer waits for another one
+    watch_seconds: float = Field(1.0, gt=0)  # how often an app process looks for changes by others
 
     # Splitting
     chunk_size: int = Field(300, ge=50)
@@ -63,6 +65,9 @@ class Settings(BaseSettings):
     port: int = 7860
     admin_password: str | None = None
     max_upload_mb: float = Field(20.0, gt=0)
+    max_query_chars: int = Field(500, ge=10)
+    max_zip_files: int = Field(500, ge=1)  # documents in one uploaded .zip
+    max_zip_mb: float = Field(500.0, gt=0)  # one uploaded .zip, and everything in it once unpacked
 
     # Learning from use (README, "使用记录与反馈")
     feedback_identity: bool = False  # also store the user name and IP with questions and ratings

@@ -14,6 +14,7 @@ import time
 
 import gradio as gr
 
+from app.admin_api import make_admin_api
 from app.admin_ui import build_admin_tab
 from app.api import make_api
 from app.api_usage import make_usage_api
@@ -25,7 +26,7 @@ from app.render_feedback import FEEDBACK_CSS, FEEDBACK_JS
 from app.render_library import case_placeholder, pack_html
 from app.settings import Settings
 from app.ui_handlers import Handlers
-from app.upload_service import ALLOWED_EXTENSIONS, admin_refusal
+from app.upload_service import ALLOWED_EXTENSIONS, UPLOAD_EXTENSIONS, admin_refusal
 from app.validity import VALIDITY_CHOICES
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,9 @@ def build_app(kb: KnowledgeBase) -> gr.Blocks:
         api_feedback, api_faq = make_usage_api(kb)
         gr.api(api_feedback, api_name="feedback", concurrency_id="read", concurrency_limit=READ_LIMIT)
         gr.api(api_faq, api_name="faq", concurrency_id="read", concurrency_limit=READ_LIMIT)
+        api_upload, api_delete = make_admin_api(kb)
+        gr.api(api_upload, api_name="upload", concurrency_id="admin", concurrency_limit=1)
+        gr.api(api_delete, api_name="delete", concurrency_id="admin", concurrency_limit=1)
         gr.Markdown(f"## {TITLE}\n面向社区干部与培训讲师：问答有出处，案例可检索，素材能导出。")
         with gr.Tabs():
             with gr.Tab("智能问答", id="chat"):
@@ -98,10 +102,30 @@ def build_app(kb: KnowledgeBase) -> gr.Blocks:
                 with gr.Row():
                     with gr.Column(scale=3):
                         cards = gr.HTML("", js_on_load=CARDS_JS, elem_id="pkb-cards", padding=True)
+                        case_source = gr.State(None)
+                        with gr.Row():
+                            case_prev = gr.Button("上一页", size="sm", scale=0, elem_id="pkb-case-prev")
+                            case_page = gr.Number(1, label="页码", precision=0, minimum=1, scale=0,
+                                                  interactive=False, elem_id="pkb-case-page")  # fmt: skip
+                            case_next = gr.Button("下一页", size="sm", scale=0, elem_id="pkb-case-next")
                     with gr.Column(scale=2, elem_id="pkb-case-col", elem_classes=["pkb-side"]):
                         case = gr.HTML(case_placeholder(), elem_id="pkb-case", padding=True)
 
             with gr.Tab("文档库", id="docs"):
+                with gr.Row():
+                    doc_query = gr.Textbox(
+                        label="标题或文件名", placeholder="回车筛选", scale=3, elem_id="pkb-doc-query"
+                    )
+                    doc_kind = gr.Dropdown([("全部类型", "")], value="", label="类型", elem_id="pkb-doc-kind")
+                    doc_region = gr.Dropdown([("全部地区", "")], value="", label="地区", allow_custom_value=True,
+                                             elem_id="pkb-doc-region")  # fmt: skip
+                    doc_status = gr.Dropdown([("全部", "")], value="", label="效力", elem_id="pkb-doc-status")
+                with gr.Row():
+                    doc_prev = gr.Button("上一页", size="sm", scale=0, elem_id="pkb-doc-prev")
+                    doc_page = gr.Number(
+                        1, label="页码", precision=0, minimum=1, scale=0, elem_id="pkb-doc-page"
+                    )
+                    doc_next = gr.Button("下一页", size="sm", scale=0, elem_id="pkb-doc-next")
                 table = gr.HTML("", elem_id="pkb-doc-table")
                 doc = gr.Dropdown([], label="选择文档查看全文", elem_id="pkb-doc-select")
                 doc_view = gr.HTML("", elem_id="pkb-doc-view", padding=True)
@@ -110,11 +134,13 @@ def build_app(kb: KnowledgeBase) -> gr.Blocks:
                     gr.Markdown(
                         refusal
                         or f"支持 {'、'.join(e.lstrip('.') for e in ALLOWED_EXTENSIONS)}，单个文件不超过 "
-                        f"{settings.max_upload_mb:g} MB；上传后自动清洗、切分并入库。"
+                        f"{settings.max_upload_mb:g} MB；也可上传这些文件的 zip 压缩包（不超过 "
+                        f"{settings.max_zip_mb:g} MB、{settings.max_zip_files} 个文件）批量导入。"
+                        "上传后自动清洗、切分并入库，逐个文件报告结果。"
                     )
                     password = gr.Textbox(label="管理员密码", type="password", visible=bool(settings.admin_password),
                                           elem_id="pkb-password")  # fmt: skip
-                    files = gr.File(label="选择文件", file_count="multiple", file_types=list(ALLOWED_EXTENSIONS),
+                    files = gr.File(label="选择文件", file_count="multiple", file_types=list(UPLOAD_EXTENSIONS),
                                     interactive=refusal is None, elem_id="pkb-upload")  # fmt: skip
                     upload = gr.Button("上传并入库", variant="primary", interactive=refusal is None,
                                        elem_id="pkb-upload-btn")  # fmt: skip
@@ -156,7 +182,8 @@ def build_app(kb: KnowledgeBase) -> gr.Blocks:
         chat.suggest(h.suggestion, None, question, **READ).then(h.ask, **ask_io, **ASK)
         clear.click(h.clear, None, [turns, chat, source, copy], **READ)
         # cases
-        results = [cards, region, kind, year, case, opened]  # facets counted over the shown cards
+        # facets counted over the shown results; the case panel clears when its case leaves them
+        results = [cards, region, kind, year, case, opened, case_source, case_page]
         case_io = dict(inputs=[query, region, kind, year, opened], outputs=results)
         search.click(h.search_cases, **case_io, **READ)
         query.submit(h.search_cases, **case_io, **READ)
@@ -164,9 +191,21 @@ def build_app(kb: KnowledgeBase) -> gr.Blocks:
             facet.input(h.search_cases, **case_io, **READ)
         for chip in chips:
             chip.click(h.topic, [chip, region, kind, year, opened], results, **READ)
+        turn_inputs = [case_source, region, kind, year, case_page, opened]
+        case_prev.click(lambda *a: h.case_turn(*a, -1), turn_inputs, results, **READ)
+        case_next.click(lambda *a: h.case_turn(*a, 1), turn_inputs, results, **READ)
         cards.open(h.open_case, None, [case, opened], **READ)
         # documents
         doc.change(h.show_document, doc, doc_view, **READ)
+        doc_filters = [doc_query, doc_kind, doc_region, doc_status]
+        page_io = dict(inputs=[*doc_filters, doc_page], outputs=[table, doc, doc_page])
+        first_page = dict(inputs=[*doc_filters, gr.State(1)], outputs=[table, doc, doc_page])
+        doc_query.submit(h.doc_page, **first_page, **READ)
+        for facet in (doc_kind, doc_region, doc_status):
+            facet.input(h.doc_page, **first_page, **READ)
+        doc_page.submit(h.doc_page, **page_io, **READ)
+        doc_prev.click(h.doc_prev, **page_io, **READ)
+        doc_next.click(h.doc_next, **page_io, **READ)
         facet_outputs = [region, kind, year, ask_kind, ask_region]
         upload.click(h.upload, [files, password], [upload_result, table, doc, files], **ADMIN).then(
             h.facet_updates, None, facet_outputs, **READ
@@ -185,6 +224,7 @@ def build_app(kb: KnowledgeBase) -> gr.Blocks:
         # page load: current facets and documents
         app.load(h.facet_updates, None, facet_outputs, **READ)
         app.load(h.documents, None, [table, doc], **READ)
+        app.load(h.doc_facets, None, [doc_kind, doc_region, doc_status], **READ)
 
     return app
 
@@ -202,7 +242,8 @@ def launch(app: gr.Blocks, settings: Settings, block: bool = True):
         server_port=settings.port,
         prevent_thread_lock=True,
         allowed_paths=[str(exports)],
-        max_file_size=int(settings.max_upload_mb * 2_000_000),  # the service gives the exact limit in Chinese
+        # the service gives the exact limit in Chinese
+        max_file_size=int(max(settings.max_upload_mb * 2, settings.max_zip_mb) * 1_000_000),
         footer_links=["api"],
         show_error=False,
         quiet=True,
@@ -235,5 +276,6 @@ def _warm_up(kb: KnowledgeBase) -> None:
 def serve(settings: Settings) -> None:
     """``policykb serve``: the app on settings.host:settings.port (127.0.0.1:7860 by default)."""
     kb = KnowledgeBase(settings)
+    kb.watch(settings.watch_seconds)  # changes committed by other processes show without a restart
     threading.Thread(target=_warm_up, args=(kb,), daemon=True).start()
     launch(build_app(kb), settings, block=True)

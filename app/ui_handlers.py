@@ -8,6 +8,8 @@ import gradio as gr
 
 from app import library_service as library
 from app import pack_service, upload_service, validity
+from app.doc_list import document_page
+from app.doc_list import facets as doc_facets
 from app.facets import region_name
 from app.kb import KnowledgeBase
 from app.render import answer_text, chat_html, source_html, source_placeholder, suspects_by_citation
@@ -29,6 +31,7 @@ log = logging.getLogger(__name__)
 ALL = ""  # the "any" value of a facet dropdown
 PROGRESS = gr.Progress()  # gradio injects a live tracker where a handler's default is a Progress
 FAILED = "出错了，请稍后再试（详细信息见服务器日志）"
+CASES_PER_PAGE = 30
 
 
 def _facet_choices(pairs, everything: str, selected: str = "") -> list[tuple[str, str]]:
@@ -167,28 +170,60 @@ class Handlers:
         )
 
     def search_cases(self, query: str, region: str, kind: str, year: str, opened: str | None = None):
-        """(cards, region, kind and year choices for these results, case panel, opened case id)."""
+        """Cases for a query (every case when empty), first page; see ``_case_page``."""
+        return self._case_page({"query": query or ""}, region, kind, year, 1, opened)
+
+    def topic(self, topic: str, region: str, kind: str, year: str, opened: str | None = None):
+        """Every case matching a topic chip, first page; see ``_case_page``."""
+        return self._case_page({"topic": topic}, region, kind, year, 1, opened)
+
+    def case_turn(self, source: dict | None, region: str, kind: str, year: str, page, opened, step: int):
+        """The previous or next page of the last case list."""
+        if not source:
+            return (gr.skip(),) * 8
+        return self._case_page(source, region, kind, year, int(page or 1) + step, opened)
+
+    def _case_page(self, source: dict, region: str, kind: str, year: str, page, opened: str | None):
+        """(cards, region/kind/year choices counted over all results, case panel, opened id, source, page)."""
         from app.faq_service import FAQ_KIND
 
-        curated, n_curated = ("", 0)
-        if kind == FAQ_KIND or not kind:
-            curated, n_curated = self.curated_cards(query, kind == FAQ_KIND)
+        facets = "、".join(x for x in (region, kind, year) if x)
+        where = f"（{facets}）" if facets else ""
+        year_no = int(year) if year else None
+        curated, n_curated = "", 0
+        if "query" in source and (kind == FAQ_KIND or not kind):
+            curated, n_curated = self.curated_cards(source["query"], kind == FAQ_KIND)
         if kind == FAQ_KIND:
             return (
                 curated or cards_html([], f"{FAQ_KIND}：没有匹配的条目"),
                 *_result_facets([], region, kind, year, n_curated),
                 *_case_panel([], opened),
+                source,
+                1,
             )
-        result = library.search_cases(
-            self.kb, query or "", region or None, kind or None, int(year) if year else None
-        )
-        what = f"“{query.strip()}”" if (query or "").strip() else "全部案例"
-        facets = "、".join(x for x in (region, kind, year) if x)
-        note = f"{what}{'（' + facets + '）' if facets else ''}：{len(result.cards)} 个案例"
+        try:
+            if "topic" in source:
+                topic = source["topic"]
+                cards = library.topic_cases(self.kb, topic, region or None, kind or None, year_no)
+                note = f"专题“{topic}”{where}：共 {len(cards)} 个案例，列出全部匹配的案例"
+            else:
+                query = source["query"]
+                cards = library.search_cases(self.kb, query, region or None, kind or None, year_no).cards
+                what = f"“{query.strip()}”" if query.strip() else "全部案例"
+                note = f"{what}{where}：{len(cards)} 个案例"
+        except PolicykbError as e:
+            return (message_html(str(e), ok=False), *(gr.skip(),) * 5, source, 1)
+        pages = max(1, -(-len(cards) // CASES_PER_PAGE))
+        page = min(max(1, int(page or 1)), pages)
+        if pages > 1:
+            note += f"，第 {page}/{pages} 页"
+        shown = cards[(page - 1) * CASES_PER_PAGE : page * CASES_PER_PAGE]
         return (
-            curated + cards_html(result.cards, note),
-            *_result_facets(result.cards, region, kind, year, n_curated),
-            *_case_panel(result.cards, opened),
+            (curated if page == 1 else "") + cards_html(shown, note),
+            *_result_facets(cards, region, kind, year, n_curated),
+            *_case_panel(cards, opened),
+            source,
+            page,
         )
 
     def curated_cards(self, query: str, listing: bool) -> tuple[str, int]:
@@ -204,17 +239,6 @@ class Handlers:
         ]  # flagged: never shown as checked
         return faq_cards_html(items, f"{FAQ_KIND}：{len(items)} 条（已审核）"), len(items)
 
-    def topic(self, topic: str, region: str, kind: str, year: str, opened: str | None = None):
-        cards = library.topic_cases(self.kb, topic, region or None, kind or None, int(year) if year else None)
-        facets = "、".join(x for x in (region, kind, year) if x)
-        where = f"（{facets}）" if facets else ""
-        note = f"专题“{topic}”{where}：共 {len(cards)} 个案例，列出全部匹配的案例"
-        return (
-            cards_html(cards, note),
-            *_result_facets(cards, region, kind, year),
-            *_case_panel(cards, opened),
-        )
-
     def open_case(self, evt: gr.EventData):
         """(case panel, opened case id) for a card's 查看案例全文."""
         data = getattr(evt, "_data", None) or {}
@@ -227,9 +251,36 @@ class Handlers:
 
     # -- documents -------------------------------------------------------------------------
     def documents(self):
-        docs = library.list_documents(self.kb)
-        choices = [(f"{d['title']}（{d['file']}）", d["file"]) for d in docs]
-        return documents_html(docs), gr.update(choices=choices, value=None)
+        """The first page of the whole library: (table, document choices)."""
+        table, choices, _ = self.doc_page("", ALL, ALL, ALL, 1)
+        return table, choices
+
+    def doc_page(self, query: str, kind: str, region: str, status: str, page):
+        """One page of the filtered library: (table, document choices, page number)."""
+        found = document_page(self.kb, query or "", kind or "", region or "", status or "", int(page or 1))
+        choices = [(f"{d['title']}（{d['file']}）", d["file"]) for d in found.documents]
+        filtered = any(((query or "").strip(), kind, region, status))
+        if not found.total and filtered:
+            table = message_html("没有符合筛选条件的文档。", ok=False)
+        else:
+            note = f"共 {found.total} 份文档，第 {found.page}/{found.pages} 页"
+            table = f'<div class="pkb-label">{note}</div>' + documents_html(found.documents)
+        return table, gr.update(choices=choices, value=None), found.page
+
+    def doc_prev(self, query, kind, region, status, page):
+        return self.doc_page(query, kind, region, status, int(page or 1) - 1)
+
+    def doc_next(self, query, kind, region, status, page):
+        return self.doc_page(query, kind, region, status, int(page or 1) + 1)
+
+    def doc_facets(self):
+        """Choices of the library's filters: kind, region, validity."""
+        counts = doc_facets(self.kb)
+        return (
+            gr.update(choices=_facet_choices(counts["kinds"], "全部类型")),
+            gr.update(choices=_facet_choices(counts["regions"], "全部地区")),
+            gr.update(choices=_facet_choices(counts["statuses"], "全部")),
+        )
 
     def show_document(self, file: str | None) -> str:
         return document_html(library.get_document(self.kb, file) if file else None)
@@ -238,7 +289,10 @@ class Handlers:
         paths = [f if isinstance(f, str) else getattr(f, "name", str(f)) for f in (files or [])]
         if not paths:
             return (upload_results_html([]), *self.documents(), None)
-        results = upload_service.upload_files(self.kb, paths, password, lambda x, d: progress(x, desc=d))
+        try:
+            results = upload_service.upload_files(self.kb, paths, password, lambda x, d: progress(x, desc=d))
+        except PolicykbError as e:  # another writer kept the knowledge base too long, or the store is taken
+            return (message_html(str(e), ok=False), gr.skip(), gr.skip(), gr.skip())
         return (upload_results_html(results), *self.documents(), None)
 
     def delete(self, file: str | None, confirmed: bool, password: str):
@@ -246,7 +300,10 @@ class Handlers:
             return (message_html("请先在上方选择要删除的文档。", ok=False), gr.skip(), gr.skip(), gr.skip())
         if not confirmed:
             return (message_html("请勾选“确认删除”后再删除。", ok=False), gr.skip(), gr.skip(), gr.skip())
-        ok, text = upload_service.delete(self.kb, file, password)
+        try:
+            ok, text = upload_service.delete(self.kb, file, password)
+        except PolicykbError as e:
+            ok, text = False, str(e)
         if not ok:
             return (message_html(text, ok=False), gr.skip(), gr.skip(), gr.skip())
         return (message_html(text), *self.documents(), False)

@@ -14,6 +14,7 @@ import logging
 import os
 import re
 import shutil
+import tempfile
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,13 +23,16 @@ from pathlib import Path
 from app.ingest_service import delete_document
 from app.kb import KnowledgeBase
 from app.settings import Settings
+from app.zip_import import unpack
 from index.catalog import rows_from_documents
 from ingest.errors import LoadError
-from ingest.pipeline import SplitOptions, process_file
+from ingest.pipeline import SplitOptions, file_sha256, process_file
 
 log = logging.getLogger(__name__)
 
 ALLOWED_EXTENSIONS = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
+UPLOAD_EXTENSIONS = (*ALLOWED_EXTENSIONS, ".zip")  # a .zip brings documents of the types above
+UNEXPECTED = "处理时出现意外错误，本文件未入库，其余文件不受影响；请把服务器日志交给维护人员"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 UPLOADS = "uploads"
 _UNSAFE = re.compile(r"[^\w.\-()（）\u4e00-\u9fff]+")
@@ -40,6 +44,9 @@ _PROBLEMS = [
     ("empty file", "文件是空的"),
     ("nothing left after removing", "清洗后没有正文（只有网页导航、页脚等）"),
     ("no text in the html", "网页中没有正文（只有菜单、脚本或图片）"),
+    ("unpacked", "Word 文档解压后过大或部件过多（可能是压缩炸弹），拒绝处理；如确为长文档请拆分后上传"),
+    ("pages, above", "PDF 页数过多，请拆分后上传"),
+    ("characters, above", "文件文字过多，请拆分后上传"),
     ("corrupt docx", "Word 文档已损坏，请重新保存后再上传"),
     ("encrypted pdf", "PDF 有密码保护，请另存为无密码的副本"),
     ("no text layer", "PDF 没有文字层（可能是扫描件），请先做文字识别"),
@@ -96,71 +103,130 @@ def upload_files(
     password: str | None = None,
     progress: Callable[[float, str], None] | None = None,
 ) -> list[UploadResult]:
-    """Check, save and ingest each file; one result per file, problems in Chinese."""
+    """Check, save and ingest each file (each document of a .zip); one result per file, problems in Chinese.
+
+    A file that fails, for any reason, is reported and the batch goes on; the index is synced
+    for whatever was stored, even when something unexpected broke off the batch.
+    """
     settings = kb.settings
     refusal = admin_refusal(settings, password)
     if refusal:
         return [UploadResult(Path(str(p)).name, "", False, refusal) for p in paths]
-    uploads = (settings.corpus_dir / UPLOADS).resolve()
-    uploads.mkdir(parents=True, exist_ok=True)
-    root = str(settings.corpus_dir.resolve())
-    split = SplitOptions(settings.chunk_size, settings.chunk_overlap, settings.chunk_min)
-    limit = int(settings.max_upload_mb * 1_000_000)
     results: list[UploadResult] = []
-    stored = 0
-    with kb.lock:
+    with tempfile.TemporaryDirectory(prefix="policykb-upload-") as unpacked:
+        items: list[tuple[str, Path]] = []
         for i, given in enumerate(paths):
             source = Path(str(given))
-            original = source.name
+            if source.suffix.lower() != ".zip":
+                items.append((source.name, source))
+                continue
             if progress:
-                progress(i / max(1, len(paths)), f"处理 {original}")
-            name = safe_filename(original)
-            if not name.lower().endswith(ALLOWED_EXTENSIONS):
-                results.append(
-                    UploadResult(original, "", False, "不支持的文件类型，只接受 txt、md、html、docx、pdf")
-                )
-                continue
-            size = source.stat().st_size if source.is_file() else -1
-            if size < 0:
-                results.append(UploadResult(original, "", False, "没有收到文件内容，请重新上传"))
-                continue
-            if size > limit:
-                results.append(
-                    UploadResult(
-                        original,
-                        "",
-                        False,
-                        f"文件过大（{size / 1e6:.1f} MB，上限 {settings.max_upload_mb:g} MB）",
-                    )
-                )
-                continue
-            target = uploads / name
-            if target.parent != uploads:  # cannot happen after safe_filename; never write elsewhere
-                results.append(UploadResult(original, "", False, "文件名不合法"))
-                continue
-            kb_name = f"{UPLOADS}/{name}"
-            tmp = uploads / f".part-{os.getpid()}-{name}"  # hidden from ingest, same extension
-            shutil.copyfile(source, tmp)
-            try:
-                doc = process_file(tmp, kb_name, split, min(limit, settings.max_file_bytes))
-            except LoadError as e:
-                tmp.unlink(missing_ok=True)
-                log.warning("upload %s refused: %s", original, e)
-                results.append(UploadResult(original, "", False, chinese_problem(e.problem)))
-                continue
-            os.replace(tmp, target)
-            kb.docstore.put(doc, root)
-            stored += 1
-            results.append(
-                UploadResult(original, kb_name, True, f"已入库：{len(doc.sections)} 节，{len(doc.chunks)} 块")
+                progress(0.0, f"解压 {source.name}")
+            found, problems = unpack(
+                source,
+                Path(unpacked) / str(i),
+                settings.max_zip_files,
+                settings.max_file_bytes,
+                int(settings.max_zip_mb * 1_000_000),
             )
-        if stored:
+            items.extend(found)
+            results.extend(UploadResult(shown, "", False, problem) for shown, problem in problems)
+
+        def waiting(message: str) -> None:
+            log.info("upload waits: %s", message)
             if progress:
-                progress(0.9, "更新索引")
-            kb.catalog.sync(rows_from_documents(kb.docstore.all()), None, settings.embed_batch_size)
+                progress(0.0, "等待其他写入完成……")
+
+        with kb.writing(waiting) as store:
+            stored = 0
+            try:
+                for i, (original, source) in enumerate(items):
+                    if progress:
+                        progress(i / max(1, len(items)), f"处理 {original}（{i + 1}/{len(items)}）")
+                    try:
+                        result, added = _store_one(kb, store, original, source)
+                    except Exception as e:  # noqa: BLE001 - one defect must not cost the rest of the batch
+                        log.exception("upload %s: unexpected error", original)
+                        result, added = (
+                            UploadResult(original, "", False, f"{UNEXPECTED}（{type(e).__name__}）"),
+                            False,
+                        )
+                    results.append(result)
+                    stored += added
+            finally:
+                if stored:
+                    if progress:
+                        progress(0.95, "更新索引")
+                    kb.catalog.sync(rows_from_documents(store.all()), None, settings.embed_batch_size)
     if progress:
         progress(1.0, "完成")
     return results
+
+
+def _free_name(uploads: Path, name: str, manifest: dict) -> str:
+    """``name`` or the first ``stem-2.ext``, ``stem-3.ext`` … that neither a file nor a document uses."""
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    candidate, n = name, 1
+    while (uploads / candidate).exists() or f"{UPLOADS}/{candidate}" in manifest:
+        n += 1
+        candidate = f"{stem}-{n}.{ext}" if ext else f"{stem}-{n}"
+    return candidate
+
+
+def _store_one(kb: KnowledgeBase, store, original: str, source: Path) -> tuple[UploadResult, bool]:
+    """One file: (its result, whether a document was stored)."""
+    settings = kb.settings
+    limit = int(settings.max_upload_mb * 1_000_000)
+    name = safe_filename(original)
+    if not name.lower().endswith(ALLOWED_EXTENSIONS):
+        return UploadResult(
+            original, "", False, "不支持的文件类型，只接受 txt、md、html、docx、pdf 及其 zip 压缩包"
+        ), False
+    size = source.stat().st_size if source.is_file() else -1
+    if size < 0:
+        return UploadResult(original, "", False, "没有收到文件内容，请重新上传"), False
+    if size > limit:
+        text = f"文件过大（{size / 1e6:.1f} MB，上限 {settings.max_upload_mb:g} MB）"
+        return UploadResult(original, "", False, text), False
+    uploads = (settings.corpus_dir / UPLOADS).resolve()
+    uploads.mkdir(parents=True, exist_ok=True)
+    manifest = store.manifest()
+    sha = file_sha256(source)
+    note = ""
+    if (uploads / name).exists() or f"{UPLOADS}/{name}" in manifest:
+        same = next(
+            (n for n, e in manifest.items() if n.startswith(f"{UPLOADS}/") and e["sha256"] == sha), None
+        )
+        if same:
+            return UploadResult(original, same, True, f"与已有文档 {same} 内容相同，未重复入库"), False
+        free = _free_name(uploads, name, manifest)
+        note = f"；已有同名文档 {UPLOADS}/{name}，本文件改名为 {UPLOADS}/{free}"
+        name = free
+    target = uploads / name
+    if target.parent != uploads:  # cannot happen after safe_filename; never write elsewhere
+        return UploadResult(original, "", False, "文件名不合法"), False
+    kb_name = f"{UPLOADS}/{name}"
+    tmp = uploads / f".part-{os.getpid()}-{name}"  # hidden from ingest, same extension
+    try:
+        shutil.copyfile(source, tmp)
+        split = SplitOptions(settings.chunk_size, settings.chunk_overlap, settings.chunk_min)
+        try:
+            doc = process_file(tmp, kb_name, split, min(limit, settings.max_file_bytes), sha)
+        except LoadError as e:
+            log.warning("upload %s refused: %s", original, e)
+            return UploadResult(original, "", False, chinese_problem(e.problem)), False
+        os.replace(tmp, target)
+        try:
+            store.put(doc, str(settings.corpus_dir.resolve()))
+        except BaseException:
+            target.unlink(missing_ok=True)  # no file without its document
+            raise
+    finally:
+        tmp.unlink(missing_ok=True)
+    text = f"已入库：{len(doc.sections)} 节，{len(doc.chunks)} 块{note}"
+    return UploadResult(original, kb_name, True, text), True
 
 
 def delete(kb: KnowledgeBase, name: str, password: str | None = None) -> tuple[bool, str]:
@@ -168,8 +234,8 @@ def delete(kb: KnowledgeBase, name: str, password: str | None = None) -> tuple[b
     refusal = admin_refusal(kb.settings, password)
     if refusal:
         return False, refusal
-    with kb.lock:
-        entry = kb.docstore.manifest().get(name)
+    with kb.writing() as store:
+        entry = store.manifest().get(name)
         if entry is None or not delete_document(kb, name):
             return False, f"知识库中没有文档 {name}"
         uploads = (kb.settings.corpus_dir / UPLOADS).resolve()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from app.kb import KnowledgeBase
 from index.catalog import rows_from_documents
-from index.docstore import atomic_write
+from index.docstore import DocStore, atomic_write
 from ingest.types import Document
 from ingest.versions import STATUSES, link_versions
 
@@ -31,13 +31,12 @@ def read_overrides(data_dir: Path) -> dict[str, str]:
     return {str(k): str(v) for k, v in data.items() if v in STATUSES} if isinstance(data, dict) else {}
 
 
-def relink(kb: KnowledgeBase, docs: list[Document] | None = None) -> list[Document]:
+def relink(kb: KnowledgeBase, store: DocStore) -> list[Document]:
     """Recompute version chains over the whole library and store the documents whose status changed.
 
-    The caller holds ``kb.lock`` and syncs the rows afterwards; returns every document.
+    ``store`` is the writer's (``kb.writing()``); the caller syncs the rows afterwards. Returns every document.
     """
-    store = kb.docstore
-    docs = store.all() if docs is None else docs
+    docs = store.all()
     changed = link_versions(docs, read_overrides(kb.data_dir))
     manifest = store.manifest()
     for doc in changed:
@@ -54,8 +53,8 @@ def set_validity(kb: KnowledgeBase, file: str, status: str) -> tuple[bool, str]:
     status = (status or "").strip()
     if status not in (*STATUSES, AUTO):
         return False, f"无效的效力状态“{status}”，可选：{'、'.join((*STATUSES, AUTO))}"
-    with kb.lock:
-        if kb.docstore.get(file) is None:
+    with kb.writing() as store:
+        if store.get(file) is None:
             return False, f"知识库中没有文档 {file}"
         overrides = read_overrides(kb.data_dir)
         if status == AUTO:
@@ -65,7 +64,7 @@ def set_validity(kb: KnowledgeBase, file: str, status: str) -> tuple[bool, str]:
         atomic_write(
             kb.data_dir / OVERRIDES, json.dumps(overrides, ensure_ascii=False, indent=1, sort_keys=True)
         )
-        docs = relink(kb)
+        docs = relink(kb, store)
         kb.catalog.sync(rows_from_documents(docs))
         doc = next(d for d in docs if d.file == file)
     shown = doc.status or "未标注"

@@ -1,9 +1,9 @@
 """The indexed chunks: one row per kept chunk, mirrored in Chroma and the keyword index.
 
-``sync`` makes both stores hold exactly the given rows: it deletes what is no longer
-wanted, embeds only what is new (through the cache) and rebuilds the keyword index
-when anything changed. Chroma is written first and the keyword folder is swapped in
-last, so a killed run leaves the previous keyword index and a rerun converges.
+``sync`` makes both stores hold exactly the given rows: it embeds only what is new or
+changed (through the cache), upserts those vectors, swaps in the rebuilt keyword index
+and only then deletes the vectors of rows no longer wanted. A killed run leaves the
+previous keyword index and a rerun converges.
 """
 
 from __future__ import annotations
@@ -158,6 +158,8 @@ class Catalog:
         return self._state[1]
 
     def load(self) -> None:
+        """Read the committed rows and keyword index (again, after another process changed them)."""
+        self.vectors.forget_count()
         keyword = KeywordIndex.load(self.keyword_dir)
         rows_path = keyword.directory / "rows.jsonl" if keyword and keyword.directory else None
         if keyword is None or rows_path is None or not rows_path.exists():
@@ -168,31 +170,37 @@ class Catalog:
         self._state = ([by_id[i] for i in keyword.ids], keyword)
 
     def sync(self, rows: list[Row], progress=None, batch_size: int = 32) -> SyncStats:
-        """Make Chroma and the keyword index hold exactly ``rows``."""
-        wanted = {r.id: r for r in rows}
-        metas = {r.id: r.metadata() for r in rows}
+        """Make Chroma and the keyword index hold exactly ``rows``.
+
+        New and changed vectors are embedded and upserted first, then the keyword index
+        (which decides what a search can return) is swapped in, and only then are vectors
+        of removed rows deleted: a search during a sync never finds a passage without its vector.
+        """
+        wanted = {r.id for r in rows}
         stored = self.vectors.fingerprints()
-        stale = [cid for cid, fp in stored.items() if cid not in wanted or metas[cid]["fp"] != fp]
-        self.vectors.delete(stale)
-        stale_set = set(stale)
-        todo = [r for r in rows if r.id not in stored or r.id in stale_set]
-        stats = SyncStats(
-            deleted=len([c for c in stale if c not in wanted]), added=len(todo), total=len(rows)
-        )
+        removed = [cid for cid in stored if cid not in wanted]
+        # Only fingerprints are kept for every row: full metadata of 100k rows costs ~150 MB.
+        todo = [r for r in rows if stored.get(r.id) != r.metadata()["fp"]]
+        del stored
+        stats = SyncStats(deleted=len(removed), added=len(todo), total=len(rows))
         for i in range(0, len(todo), 512):
             part = todo[i : i + 512]
             vectors = self.cache.embed(self.embedder, [r.embed_text() for r in part], batch_size, progress)
             stats.embedded += self.cache.computed
             self.vectors.add(
-                [r.id for r in part], [r.text for r in part], [metas[r.id] for r in part], vectors
+                [r.id for r in part], [r.text for r in part], [r.metadata() for r in part], vectors
             )
         current = [r.id for r in self.rows]
-        if stale or todo or current != [r.id for r in rows] or not (self.keyword_dir / "ids.json").exists():
+        if removed or todo or current != [r.id for r in rows] or not (self.keyword_dir / "ids.json").exists():
             self._write_keyword(rows)
+        self.vectors.delete(removed)
         return stats
 
     def _write_keyword(self, rows: list[Row]) -> None:
-        keyword = KeywordIndex.build([r.id for r in rows], [f"{r.section}\n{r.text}" for r in rows])
+        # The saved index's tokens are reused: only new or changed texts are tokenised again.
+        keyword = KeywordIndex.build(
+            [r.id for r in rows], [f"{r.section}\n{r.text}" for r in rows], self.keyword_dir
+        )
         lines = "\n".join(json.dumps(asdict(r), ensure_ascii=False) for r in rows)
         keyword.save(self.keyword_dir, extra={"rows.jsonl": lines})
         self._state = (rows, keyword)

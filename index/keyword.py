@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -25,6 +26,20 @@ def _tokenizer():
     tok = jieba.Tokenizer()
     tok.load_userdict(str(_DATA / "domain_dict.txt"))
     return tok
+
+
+def _compact(corpus: list[np.ndarray], vocab: dict[str, int]) -> tuple[list[np.ndarray], dict[str, int]]:
+    """Drop terms no text uses any more (they came from removed texts): coverage asks the vocabulary."""
+    used = np.zeros(len(vocab), dtype=bool)
+    used[0] = True
+    for arr in corpus:
+        used[arr] = True
+    if used.all():
+        return corpus, vocab
+    mapping = np.cumsum(used, dtype=np.int64).astype(np.int32) - 1
+    terms = sorted(vocab, key=vocab.get)
+    kept = {t: int(mapping[i]) for i, t in enumerate(terms) if used[i]}
+    return [mapping[arr] for arr in corpus], kept
 
 
 def _bm25s():
@@ -77,6 +92,37 @@ def tokenize(text: str) -> list[str]:
     return words(text) + bigrams
 
 
+def text_key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]
+
+
+class _Tokens:
+    """The token ids of every indexed text, saved beside the index (``tokens.npy`` and friends).
+
+    Tokenising is most of the cost of a rebuild (jieba over 100k chunks takes minutes), so a
+    rebuild after a small change reads back the ids of every text it has seen before.
+    """
+
+    FILES = ("tokens.npy", "token_offsets.npy", "token_keys.json", "vocab.json")
+
+    def __init__(self, flat: np.ndarray, offsets: np.ndarray, keys: list[str], vocab: list[str]):
+        self.flat, self.offsets, self.keys, self.vocab = flat, offsets, keys, vocab
+
+    @classmethod
+    def load(cls, directory: Path | None) -> _Tokens | None:
+        if directory is None or not all((directory / f).exists() for f in cls.FILES):
+            return None
+        try:
+            return cls(
+                np.load(directory / "tokens.npy", mmap_mode="r"),
+                np.load(directory / "token_offsets.npy"),
+                json.loads((directory / "token_keys.json").read_text("utf-8")),
+                json.loads((directory / "vocab.json").read_text("utf-8")),
+            )
+        except (OSError, ValueError):
+            return None
+
+
 class KeywordIndex:
     """BM25 over chunk texts; ``ids[i]`` is the chunk id of row i."""
 
@@ -86,23 +132,42 @@ class KeywordIndex:
         self._row = {cid: i for i, cid in enumerate(ids)}
         self._lock = threading.Lock()
         self.directory: Path | None = None  # where it was loaded from
+        self._pending: tuple[list[np.ndarray], list[str], list[str]] | None = None  # tokens until saved
+        self.reused = 0  # texts whose tokens came from the previous index
 
     @classmethod
-    def build(cls, ids: list[str], texts: list[str]) -> KeywordIndex:
+    def build(cls, ids: list[str], texts: list[str], previous: Path | None = None) -> KeywordIndex:
+        """BM25 over ``texts``; tokens of texts already in the index saved at ``previous`` are reused."""
         model = None
+        corpus: list[np.ndarray] = []
+        keys = [text_key(t) for t in texts]
+        reused = 0
+        vocab: dict[str, int] = {"": 0}
         if ids:
             # Token ids, not token strings: 100k chunks hold ~45M terms, which as Python
             # strings take gigabytes; as small int arrays they take a few hundred MB.
-            vocab: dict[str, int] = {"": 0}
-            corpus = []
-            for text in texts:
+            old = _Tokens.load(previous)
+            at: dict[str, int] = {}
+            if old is not None:
+                vocab = {t: i for i, t in enumerate(old.vocab)}
+                at = {k: i for i, k in enumerate(old.keys)}
+            for text, key in zip(texts, keys, strict=True):
+                j = at.get(key)
+                if j is not None:
+                    corpus.append(np.array(old.flat[old.offsets[j] : old.offsets[j + 1]], dtype=np.int32))
+                    reused += 1
+                    continue
                 terms = tokenize(text) or [""]
                 corpus.append(
                     np.fromiter((vocab.setdefault(t, len(vocab)) for t in terms), np.int32, len(terms))
                 )
+            corpus, vocab = _compact(corpus, vocab)
             model = _bm25s().BM25(k1=1.2, b=0.75)
             model.index((corpus, vocab), create_empty_token=False, show_progress=False)
-        return cls(list(ids), model)
+        index = cls(list(ids), model)
+        index._pending = (corpus, keys, sorted(vocab, key=vocab.get))
+        index.reused = reused
+        return index
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every row for ``query`` (zeros when nothing matches)."""
@@ -140,6 +205,8 @@ class KeywordIndex:
             self._model.save(str(tmp), show_progress=False)
         for name, text in (extra or {}).items():
             (tmp / name).write_text(text, "utf-8")
+        if self._pending is not None:
+            self._save_tokens(tmp)
         (tmp / "ids.json").write_text(json.dumps(self.ids), "utf-8")
         old = directory.with_name(directory.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
@@ -147,6 +214,22 @@ class KeywordIndex:
             os.replace(directory, old)
         os.replace(tmp, directory)
         shutil.rmtree(old, ignore_errors=True)
+
+    def _save_tokens(self, directory: Path) -> None:
+        """Stream the pending token ids to disk, then let them go: searches never need them."""
+        corpus, keys, vocab = self._pending
+        offsets = np.zeros(len(corpus) + 1, dtype=np.int64)
+        np.cumsum([len(a) for a in corpus], out=offsets[1:])
+        with (directory / "tokens.npy").open("wb") as f:
+            header = np.lib.format.header_data_from_array_1_0(np.zeros(0, dtype=np.int32))
+            header["shape"] = (int(offsets[-1]),)
+            np.lib.format.write_array_header_1_0(f, header)
+            for arr in corpus:
+                f.write(np.ascontiguousarray(arr, dtype="<i4").tobytes())
+        np.save(directory / "token_offsets.npy", offsets)
+        (directory / "token_keys.json").write_text(json.dumps(keys), "utf-8")
+        (directory / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), "utf-8")
+        self._pending = None
 
     @classmethod
     def load(cls, directory: Path) -> KeywordIndex | None:

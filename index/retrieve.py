@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -86,7 +87,11 @@ class HybridRetriever:
         self.candidates = candidates
         self.min_relevance = min_relevance
         self.reranker = reranker
-        self._masks: dict[tuple, np.ndarray] = {}
+        # Masks belong to one row list: the cache holds that list itself (an id() may be reused
+        # once a sync frees the old list) and is shared by the app's worker threads.
+        self._masks: dict[Filters, np.ndarray] = {}
+        self._masks_rows: list[Row] | None = None
+        self._masks_lock = threading.Lock()
 
     # -- filters -------------------------------------------------------------
     def _predicate(self, filters: Filters, rows: list[Row]):
@@ -134,13 +139,17 @@ class HybridRetriever:
 
     def _mask(self, filters: Filters, rows: list[Row]) -> np.ndarray:
         """Rows passing ``filters``; cached per row list, since the same facets come back often."""
-        key = (filters, id(rows))
-        if key not in self._masks:
-            keep = self._predicate(filters, rows)
-            if len(self._masks) > 64:
-                self._masks.clear()
-            self._masks[key] = np.fromiter((keep(r) for r in rows), bool, len(rows))
-        return self._masks[key]
+        with self._masks_lock:
+            if self._masks_rows is rows and filters in self._masks:
+                return self._masks[filters]
+        keep = self._predicate(filters, rows)
+        mask = np.fromiter((keep(r) for r in rows), bool, len(rows))
+        with self._masks_lock:
+            if self._masks_rows is not rows or len(self._masks) > 64:
+                self._masks = {}
+                self._masks_rows = rows
+            self._masks[filters] = mask
+        return mask
 
     def confidence(self, text: str, hits: list[Hit], keyword: KeywordIndex) -> float:
         """Best passage's cosine, nudged by how much of the question's wording the corpus uses at all."""

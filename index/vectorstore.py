@@ -69,20 +69,36 @@ class VectorStore:
             offset += page
 
     def add(self, ids: list[str], texts: list[str], metadatas: list[dict], vectors: np.ndarray) -> None:
+        """Insert or replace: a changed chunk keeps its old vector until the new one is written."""
         from llama_index.core.schema import TextNode
+        from llama_index.core.vector_stores.utils import node_to_metadata_dict
 
-        nodes = [
-            TextNode(id_=cid, text=text, metadata=meta, embedding=vec.tolist())
-            for cid, text, meta, vec in zip(ids, texts, metadatas, vectors, strict=True)
-        ]
         self._count = None
-        for i in range(0, len(nodes), 2000):
-            self.store.add(nodes[i : i + 2000])
+        for i in range(0, len(ids), 2000):
+            part = slice(i, i + 2000)
+            nodes = [
+                TextNode(id_=cid, text=text, metadata=meta)
+                for cid, text, meta in zip(ids[part], texts[part], metadatas[part], strict=True)
+            ]
+            # The metadata layout ChromaVectorStore.add writes, through upsert instead of add.
+            metas = [
+                {k: ("" if v is None else v) for k, v in node_to_metadata_dict(n, remove_text=True).items()}
+                for n in nodes
+            ]
+            self.collection.upsert(
+                ids=ids[part],
+                embeddings=[v.tolist() for v in vectors[part]],
+                metadatas=metas,
+                documents=texts[part],
+            )
 
     def delete(self, ids: list[str]) -> None:
         self._count = None
         for i in range(0, len(ids), 2000):
             self.store.delete_nodes(node_ids=ids[i : i + 2000])
+
+    def forget_count(self) -> None:
+        self._count = None
 
     def count(self) -> int:
         """Number of stored chunks; remembered between writes, since every query needs it."""

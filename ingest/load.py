@@ -18,6 +18,7 @@ from pypdf.errors import DependencyError
 
 from ingest.encoding import decode_text, head, sniff
 from ingest.errors import LoadError
+from ingest.limits import check_docx, check_pages, check_text
 from ingest.types import RawDocument
 
 SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf")
@@ -169,6 +170,7 @@ def _load_docx(data: bytes, name: str) -> RawDocument:
         raise _not_format(data, name, "DOCX")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_docx(archive, name)  # before anything is inflated
             parts = set(archive.namelist())
             damaged = archive.testzip()
     except (zipfile.BadZipFile, EOFError, OSError, ValueError):
@@ -187,6 +189,7 @@ def _load_docx(data: bytes, name: str) -> RawDocument:
     except Exception as e:  # python-docx and lxml raise many types on damaged XML
         raise LoadError(name, f"corrupt DOCX: {_short(e)}") from None
     text = "\n".join(lines)
+    check_text(len(text), name)
     if not text.strip():
         raise LoadError(name, "empty DOCX: no paragraph or table holds text (only images?)")
     return RawDocument(path=name, text=text, format="docx", title_hint=title)
@@ -237,10 +240,12 @@ def _load_pdf(data: bytes, name: str) -> RawDocument:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise LoadError(name, "encrypted PDF; save a copy without a password")
-        pages = [
-            (page.extract_text() or "").replace("\r\n", "\n").replace("\r", "\n").strip()
-            for page in reader.pages
-        ]
+        check_pages(len(reader.pages), name)
+        pages, chars = [], 0
+        for page in reader.pages:
+            pages.append((page.extract_text() or "").replace("\r\n", "\n").replace("\r", "\n").strip())
+            chars += len(pages[-1])
+            check_text(chars, name)
     except LoadError:
         raise
     except DependencyError:

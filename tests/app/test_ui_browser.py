@@ -261,6 +261,23 @@ def test_upload_find_delete(page, server, tmp_path):
 
 
 @pytest.mark.browser
+def test_library_filters_by_title_and_kind(page, server):
+    kb, _ = server
+    page.get_by_role("tab", name="文档库").click()
+    table = page.locator("#pkb-doc-table")
+    total = len(kb.docstore.names())
+    table.get_by_text(f"共 {total} 份文档，第 1/1 页").wait_for()
+    page.locator("#pkb-doc-query input, #pkb-doc-query textarea").first.fill("理响中国")
+    page.locator("#pkb-doc-query input, #pkb-doc-query textarea").first.press("Enter")
+    table.get_by_text("共 1 份文档").wait_for()
+    assert "001_836e489ea1e73fcd.txt" in table.inner_text()
+    page.locator("#pkb-doc-query input, #pkb-doc-query textarea").first.fill("没有这样的标题")
+    page.locator("#pkb-doc-query input, #pkb-doc-query textarea").first.press("Enter")
+    table.get_by_text("没有符合筛选条件的文档").wait_for()
+    shot(page, "12-library-filtered")
+
+
+@pytest.mark.browser
 def test_trainer_pack_export(page, server, tmp_path):
     import docx
 
@@ -329,6 +346,11 @@ def test_api_names_take_one_argument(server):
     assert cases["found"] and cases["results"][0]["title"] and "file" in cases["results"][0]
     docs = client.predict("理响中国", api_name="/docs")
     assert [d["file"] for d in docs["documents"]] == ["001_836e489ea1e73fcd.txt"]
+    paged = client.predict("", api_name="/docs", page=1)
+    assert paged["page"] == 1 and paged["total"] == len(kb.docstore.names()) == len(paged["documents"])
+    too_long = "社区" * (kb.settings.max_query_chars + 1)
+    with pytest.raises(Exception, match="过长"):
+        client.predict(too_long, api_name="/search")
 
 
 def test_search_does_not_wait_behind_slow_answers(server, monkeypatch):
