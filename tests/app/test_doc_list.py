@@ -85,13 +85,14 @@ def test_case_lists_and_topics_are_paged(corpus_kb, monkeypatch):
 
     monkeypatch.setattr(ui_handlers, "CASES_PER_PAGE", 2)
     h = ui_handlers.Handlers(corpus_kb)
-    html, source, page = h.search_cases("", "", "", "")
+    # outputs: cards, region/kind/year choices, case panel, opened case, source, page
+    html, *_, source, page = h.search_cases("", "", "", "")
     assert source == {"query": ""} and page == 1 and "第 1/" in html
     pages = int(html.split("第 1/")[1].split(" 页")[0])
     assert pages >= 2 and html.count('class="pkb-card"') <= 2
-    html2, _, page2 = h.case_turn(source, "", "", "", page, 1)
+    html2, *_, page2 = h.case_turn(source, "", "", "", page, None, 1)
     assert page2 == 2 and "第 2/" in html2 and html2 != html
-    _, _, last = h.case_turn(source, "", "", "", pages, 1)
+    *_, last = h.case_turn(source, "", "", "", pages, None, 1)
     assert last == pages  # never past the end
-    html, source, page = h.topic("网格化管理", "", "", "")
+    html, *_, source, page = h.topic("网格化管理", "", "", "")
     assert source == {"topic": "网格化管理"} and page == 1 and "专题“网格化管理”" in html
