@@ -136,13 +136,18 @@ def _filters(args):
 
 
 def _print_search(result) -> None:
+    from app.views import search_notes, status_label
+
+    for note in search_notes(result):
+        print(f"({note})")
     if not result.found:
         print("知识库中没有找到与该问题相关的内容。")
         return
     for rank, hit in enumerate(result.hits, 1):
         r = hit.row
+        where = f"{r.title} {r.article}" if r.article else f"{r.title} · {r.section}"
         print(
-            f"[{rank}] {r.title} · {r.section}  {r.region} [{r.kind}] {r.date}  ({r.file} {r.start}-{r.end})"
+            f"[{rank}] {status_label(r)}{where}  {r.region} [{r.kind}] {r.date}  ({r.file} {r.start}-{r.end})"
         )
         print(f"    {r.text}")
         for other in r.also_in:
@@ -154,11 +159,14 @@ def cmd_search(args) -> int:
 
     kb = _kb(args)
     filters = _filters(args)
+    options = {"use_region": not args.no_region, "all_versions": args.all_versions}
     if args.query:
-        result = kb.search(" ".join(args.query), args.k, filters, args.mode)
+        result = kb.search(" ".join(args.query), args.k, filters, args.mode, **options)
         _print_json(search_json(result)) if args.json else _print_search(result)
         return 0
-    return json_per_line(args, "检索词", lambda q: search_json(kb.search(q, args.k, filters, args.mode)))
+    return json_per_line(
+        args, "检索词", lambda q: search_json(kb.search(q, args.k, filters, args.mode, **options))
+    )
 
 
 def json_per_line(args, what: str, answer_one) -> int:
@@ -195,6 +203,13 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def add_query_options(parser) -> None:
+    parser.add_argument("--no-region", action="store_true", help="不按问题中提到的地区优先排序")
+    parser.add_argument(
+        "--all-versions", action="store_true", help="已被修订或废止的旧版本与现行版本一起检索"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="policykb", description="党建引领基层治理 知识库: 入库、检索、问答")
     p.add_argument("--data-dir", help="数据目录 (默认 POLICYKB_DATA_DIR 或 data/)")
@@ -227,6 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--section")
     s.add_argument("--cases", action="store_true", help="只检索经验案例")
     s.add_argument("--mode", choices=["hybrid", "dense", "keyword"])
+    add_query_options(s)
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_search)
 

@@ -72,9 +72,22 @@ class KnowledgeBase:
             candidates=s.candidates,
             min_relevance=threshold,
             reranker=reranker,
+            thesaurus=s.thesaurus,
+            question_region=s.question_region,
+            prefer_current=s.prefer_current,
         )
 
     def search(
-        self, query: str, k: int | None = None, filters: Filters | None = None, mode: str | None = None
+        self,
+        query: str,
+        k: int | None = None,
+        filters: Filters | None = None,
+        mode: str | None = None,
+        use_region: bool = True,
+        all_versions: bool = False,
     ) -> SearchResult:
-        return self.retriever.retrieve(query, k or self.settings.top_k, filters, mode)
+        """``use_region=False`` ignores a region named in the query; ``all_versions`` ranks superseded
+        versions of a document with the one in force (otherwise they come only when nothing current answers)."""
+        return self.retriever.retrieve(
+            query, k or self.settings.top_k, filters, mode, use_region=use_region, all_versions=all_versions
+        )

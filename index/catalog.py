@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from index.embeddings import Embedder, EmbeddingCache
-from index.keyword import KeywordIndex
+from index.keyword import KeywordIndex, tokenizer_fingerprint
 from index.vectorstore import VectorStore
 from ingest.dedup import find_near_duplicates
 from ingest.types import Document
@@ -42,6 +42,15 @@ class Row:
     end: int
     text: str
     also_in: list[dict] = field(default_factory=list)
+    article: str = ""  # 第三十九条, for chunks of a statute
+    heading: str = ""  # heading path joined by " › "
+    status: str = ""  # 现行有效 | 已被修订 | 已废止 | "" unknown
+    superseded_by: str = ""
+    version_of: str = ""
+    issuer_region: list[str] = field(default_factory=list)  # ["全国"], ["浙江省", "杭州市"], [] unknown
+    level: str = ""
+    doc_kind: str = ""
+    doc_no: str = ""
 
     def embed_text(self) -> str:
         """What the model sees: the section heading gives a short passage its context."""
@@ -98,6 +107,15 @@ def rows_from_documents(documents: list[Document]) -> list[Row]:
                     end=chunk.end,
                     text=chunk.text,
                     also_in=dups.also_in.get(chunk.id, []),
+                    article=getattr(chunk, "article", "") or "",
+                    heading=" › ".join(getattr(chunk, "heading_path", None) or []),
+                    status=getattr(doc, "status", "") or "",
+                    superseded_by=getattr(doc, "superseded_by", "") or "",
+                    version_of=getattr(doc, "version_of", "") or "",
+                    issuer_region=list(getattr(doc, "issuer_region", None) or []),
+                    level=getattr(doc, "level", "") or "",
+                    doc_kind=doc.kind or "",
+                    doc_no=getattr(doc, "doc_no", "") or "",
                 )
             )
     return rows
@@ -165,15 +183,26 @@ class Catalog:
                 [r.id for r in part], [r.text for r in part], [metas[r.id] for r in part], vectors
             )
         current = [r.id for r in self.rows]
-        if stale or todo or current != [r.id for r in rows] or not (self.keyword_dir / "ids.json").exists():
+        if (
+            stale
+            or todo
+            or current != [r.id for r in rows]
+            or not (self.keyword_dir / "ids.json").exists()
+            or self._tokenizer_changed()
+        ):
             self._write_keyword(rows)
         return stats
 
     def _write_keyword(self, rows: list[Row]) -> None:
         keyword = KeywordIndex.build([r.id for r in rows], [f"{r.section}\n{r.text}" for r in rows])
         lines = "\n".join(json.dumps(asdict(r), ensure_ascii=False) for r in rows)
-        keyword.save(self.keyword_dir, extra={"rows.jsonl": lines})
+        keyword.save(self.keyword_dir, extra={"rows.jsonl": lines, "tokenizer.txt": tokenizer_fingerprint()})
         self._state = (rows, keyword)
+
+    def _tokenizer_changed(self) -> bool:
+        """A new thesaurus segments text differently: the stored keyword index must be rebuilt."""
+        path = self.keyword_dir / "tokenizer.txt"
+        return not path.exists() or path.read_text("utf-8").strip() != tokenizer_fingerprint()
 
     def consistent(self) -> bool:
         """True when Chroma and the keyword index hold the same chunk ids."""

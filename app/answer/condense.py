@@ -3,7 +3,7 @@
 With an LLM the model rewrites the question. Without one (or when it fails) a rule
 decides: a question is a follow-up when it opens with a word that points back
 (那, 那么, 还有, 另外, 它, 这, 此, 该, 其) or when it is short (at most 12 characters)
-and names no topic (no domain-dictionary term and no keyword of 3 or more characters).
+and names no topic (no thesaurus term and no keyword of 3 or more characters).
 A follow-up gets the keywords of the previous user question put in front of it.
 """
 
@@ -12,9 +12,9 @@ from __future__ import annotations
 import logging
 import re
 from functools import lru_cache
-from pathlib import Path
 
 from index.keyword import normalise_query, words
+from index.thesaurus import default_thesaurus
 
 log = logging.getLogger(__name__)
 
@@ -24,15 +24,12 @@ CONDENSE_PROMPT = (
     "你负责把对话中的追问改写成独立问题:结合对话记录,把用户最后的追问改写成一个不看记录也能理解的完整中文问题,"
     "补全它省略的主题。只输出改写后的问题本身,不要回答,不要解释。如果追问本身已经完整,原样输出。"
 )
-_DOMAIN_DICT = Path(__file__).resolve().parents[2] / "index" / "data" / "domain_dict.txt"
 _PUNCT = re.compile(r"[\s\W_]+")
 
 
 @lru_cache(maxsize=1)
 def _domain_terms() -> frozenset[str]:
-    if not _DOMAIN_DICT.exists():
-        return frozenset()
-    return frozenset(line.split()[0] for line in _DOMAIN_DICT.read_text("utf-8").splitlines() if line.strip())
+    return frozenset(default_thesaurus().terms)
 
 
 def is_follow_up(question: str) -> bool:
