@@ -42,14 +42,14 @@ class Row:
     end: int
     text: str
     also_in: list[dict] = field(default_factory=list)
-    article: str = ""  # 第三十九条, for chunks of a statute
+    article: str = ""  # 第三十九条
     heading: str = ""  # heading path joined by " › "
-    status: str = ""  # 现行有效 | 已被修订 | 已废止 | "" unknown
+    status: str = ""  # the document's validity
     superseded_by: str = ""
     version_of: str = ""
-    issuer_region: list[str] = field(default_factory=list)  # ["全国"], ["浙江省", "杭州市"], [] unknown
+    issuer_region: list[str] = field(default_factory=list)
     level: str = ""
-    doc_kind: str = ""
+    doc_kind: str = ""  # the document's kind; ``kind`` stays the section's
     doc_no: str = ""
 
     def embed_text(self) -> str:
@@ -71,6 +71,10 @@ class Row:
             "start": self.start,
             "end": self.end,
             "also_in": json.dumps(self.also_in, ensure_ascii=False),
+            "article": self.article,
+            "status": self.status,
+            "doc_kind": self.doc_kind,
+            "level": self.level,
         }
         for level in range(3):
             meta[f"region_l{level + 1}"] = self.region_path[level] if level < len(self.region_path) else ""
@@ -107,15 +111,15 @@ def rows_from_documents(documents: list[Document]) -> list[Row]:
                     end=chunk.end,
                     text=chunk.text,
                     also_in=dups.also_in.get(chunk.id, []),
-                    article=getattr(chunk, "article", "") or "",
-                    heading=" › ".join(getattr(chunk, "heading_path", None) or []),
-                    status=getattr(doc, "status", "") or "",
-                    superseded_by=getattr(doc, "superseded_by", "") or "",
-                    version_of=getattr(doc, "version_of", "") or "",
-                    issuer_region=list(getattr(doc, "issuer_region", None) or []),
-                    level=getattr(doc, "level", "") or "",
-                    doc_kind=doc.kind or "",
-                    doc_no=getattr(doc, "doc_no", "") or "",
+                    article=chunk.article,
+                    heading=" › ".join(chunk.heading_path),
+                    status=doc.status,
+                    superseded_by=doc.superseded_by or "",
+                    version_of=doc.version_of or "",
+                    issuer_region=list(doc.issuer_region),
+                    level=doc.level,
+                    doc_kind=doc.kind,
+                    doc_no=doc.doc_no or "",
                 )
             )
     return rows

@@ -209,10 +209,15 @@ def _mark_duplicates(lines: list[_Line]) -> None:
             line.kind = "duplicate"
 
 
+_DOC_NO = re.compile(r"^[\u4e00-\u9fff]{1,12}\s*[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*第?\s*\d{1,5}\s*号$")
+
+
 def _find_title(lines: list[_Line], head_end: int) -> int | None:
     """A short line in the page head followed by a meta line, or a file name."""
     for i in range(head_end):
         line = lines[i]
+        if _DOC_NO.match(line.text):
+            return None  # an official document's head: its 落款 and date are not a page title
         if line.kind or not line.text:
             continue
         if _FILE_TITLE.search(line.text) and len(line.text) <= 100:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from ingest.boilerplate import find_boilerplate
 from ingest.charmodel import LOST
+from ingest.frontmatter import find_front_matter
+from ingest.markup import strip_markup
 from ingest.mojibake import find_mojibake
 from ingest.normalize import break_paragraphs, normalise_punctuation, tidy_lines
 from ingest.repair import fix_word_artifacts, remove_pinyin, suspect_numbers, to_simplified
@@ -60,10 +62,26 @@ def _lost_flags(mt: MappedText, lost: list[tuple[int, int]]) -> list[Flag]:
     return flags
 
 
-def clean_text(raw: str) -> CleanText:
-    """Cleaned text, its offset map to ``raw``, what was removed, suspicious spans and repair counts."""
+def _strip_front_matter(mt: MappedText, removed: list[Removed], stated_title: str | None) -> None:
+    text = mt.text
+    found = find_front_matter(text, stated_title, any(r.kind == "title" for r in removed))
+    for start, end, kind in found.spans:
+        body = text[start:end].strip()
+        removed.append(Removed(kind, body, *mt.raw_span(start, max(start + 1, start + len(body)))))
+    mt.edit((s, e, "") for s, e, _ in found.spans)
+    tidy_lines(mt)
+
+
+def clean_text(raw: str, fmt: str = "txt", title_hint: str | None = None) -> CleanText:
+    """Cleaned text, its offset map to ``raw``, what was removed, suspicious spans and repair counts.
+
+    ``fmt`` is the source format: Markdown syntax is markup only in md files. ``title_hint`` is a
+    title the file format carries; the line repeating it is the title, not text.
+    """
     mt = MappedText(raw)
     fixes: dict[str, int] = {}
+    markup, stated_title = strip_markup(mt, fmt)
+    fixes["markup"] = len(markup)
     fixes["pinyin"] = remove_pinyin(mt)
     lost = _repair_mojibake(mt, fixes)
     fixes["t2s"] = to_simplified(mt)
@@ -72,6 +90,8 @@ def clean_text(raw: str) -> CleanText:
     fixes["punct"], fixes["fullwidth"] = normalise_punctuation(mt)
     fixes["paragraph_breaks"], fixes["spaces"] = break_paragraphs(mt, title)
     tidy_lines(mt)
+    removed = markup + removed
+    _strip_front_matter(mt, removed, stated_title or title_hint)
     flags = _lost_flags(mt, lost) + suspect_numbers(mt.text)
     flags.sort(key=lambda f: f.start)
     removed.sort(key=lambda r: r.start)

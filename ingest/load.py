@@ -207,6 +207,27 @@ def _table_rows(table: Table) -> list[str]:
     return rows
 
 
+_LINE_END = tuple("。！？；：:;!?")
+_LINE_START = re.compile(r"[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[)）]|第[一二三四五六七八九十百\d]+[编章节条]|\d{1,2}[.、．]")
+
+
+def _reflow(page: str) -> str:
+    """Join the lines a PDF broke at the page margin: a line as long as the page's longest
+    that does not end a sentence continues on the next line (unless that one opens a heading)."""
+    lines = page.split("\n")
+    width = max((len(line.rstrip()) for line in lines), default=0)
+    if width < 20:
+        return page
+    out = [lines[0]]
+    for line in lines[1:]:
+        prev = out[-1].rstrip()
+        if len(prev) >= width * 0.9 and not prev.endswith(_LINE_END) and not _LINE_START.match(line):
+            out[-1] = prev + line.lstrip()
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 def _load_pdf(data: bytes, name: str) -> RawDocument:
     if b"%PDF" not in data[:1024]:  # the spec lets the header sit anywhere in the first 1 KB
         raise _not_format(data, name, "PDF")
@@ -227,6 +248,7 @@ def _load_pdf(data: bytes, name: str) -> RawDocument:
         raise LoadError(name, f"corrupt PDF: {_short(e)}; re-export it") from None
     if not any(pages):
         raise LoadError(name, "no text layer in PDF (scanned?); run OCR first")
+    pages = [_reflow(page) for page in pages]
     starts, offset = [], 0
     for page in pages:
         starts.append(offset)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 
+from ingest.kinds import CASE, RESEARCH, SPEECH
+from ingest.policy_meta import strip_site_suffix
 from ingest.types import Removed
 
-KINDS = ("政策/讲话", "经验交流/案例", "理论文章")
+# The kinds a section of running text can be told apart as, by its wording alone.
+SECTION_KINDS = (SPEECH, CASE, RESEARCH)
 
 _DATE = re.compile(r"(20\d\d|19\d\d)\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 _FILE_EXT = re.compile(r"\.(docx?|pdf|txt|html?|wps)$", re.I)
@@ -18,27 +21,25 @@ _SOURCE_PATTERNS = (
 
 # Words that mark each kind; counted per 1,000 characters.
 _KIND_MARKERS = {
-    "政策/讲话": re.compile(
+    SPEECH: re.compile(
         r"同志们|各级党组织要|全省各级|全市各级|我讲|必须坚持|要坚持|二十大报告|意见|通知|部署要求"
     ),
-    "经验交流/案例": re.compile(
+    CASE: re.compile(
         r"经验|做法|近年来|以来|我[区县市旗镇街]|全[区县旗]|累计|目前|成立了|建立了|\d+(?:个|名|户|家|件|项|次|支|场)"
     ),
-    "理论文章": re.compile(r"作者|教授|研究员|学院|理论|着力点|关键在|根本保证|本质|规律|意义"),
+    RESEARCH: re.compile(r"作者|教授|研究员|学院|理论|着力点|关键在|根本保证|本质|规律|意义"),
 }
 _SPEECH_MODAL = re.compile(r"要")
 
 
 def mine_title(removed: list[Removed], title_hint: str | None, text: str) -> str:
-    """The document's own title, or its first sentence when it has none."""
+    """The document's own title; "" when it states none."""
     for item in removed:
         if item.kind == "title" and item.text.strip():
             return _FILE_EXT.sub("", item.text.strip())
     if title_hint and title_hint.strip():
-        return _FILE_EXT.sub("", title_hint.strip())
-    first = text.strip().split("\n", 1)[0]
-    sentence = re.split(r"[。!?;！？；]", first, maxsplit=1)[0]
-    return sentence if len(sentence) <= 30 else sentence[:30] + "…"
+        return strip_site_suffix(_FILE_EXT.sub("", title_hint.strip()))
+    return ""
 
 
 def mine_date(removed: list[Removed]) -> str | None:
@@ -67,8 +68,8 @@ def mine_source(removed: list[Removed]) -> str | None:
 
 
 def classify_kind(text: str) -> str:
-    """政策/讲话, 经验交流/案例 or 理论文章, by marker density."""
+    """领导讲话, 经验交流/案例 or 理论文章/研究 for a passage of running text, by marker density."""
     size = max(len(text), 1) / 1000
     scores = {kind: len(p.findall(text)) / size for kind, p in _KIND_MARKERS.items()}
-    scores["政策/讲话"] += max(0.0, len(_SPEECH_MODAL.findall(text)) / size - 8) * 0.5
-    return max(KINDS, key=lambda k: scores[k])
+    scores[SPEECH] += max(0.0, len(_SPEECH_MODAL.findall(text)) / size - 8) * 0.5
+    return max(SECTION_KINDS, key=lambda k: scores[k])

@@ -87,6 +87,11 @@ def learn_districts(text: str) -> dict[str, str]:
     return learned
 
 
+_QUOTED = re.compile(r"“[^“”\n]{0,300}”")
+# A place visited (考察、调研) is where a leader went, not what the text is about.
+_VISIT_AFTER = re.compile(r"^[^，。；！？,\n]{0,12}?(考察|调研|视察|检查指导|察看)")
+
+
 @dataclass
 class Mention:
     place: Place
@@ -106,6 +111,7 @@ def find_places(text: str, learned: dict[str, str] | None = None) -> list[Mentio
         for m in re.finditer(re.escape(district), text):
             spans.append((m.start(), m.end(), [district]))
     spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
+    quoted = [m.span() for m in _QUOTED.finditer(text)]
     last_end = -1
     for start, end, names in spans:
         if start < last_end:
@@ -117,6 +123,8 @@ def find_places(text: str, learned: dict[str, str] | None = None) -> list[Mentio
         weight = 0.4 if _INSTITUTION_AFTER.match(after) else 1.0
         if text[max(0, start - 1) : start] in _WEAK_BEFORE:
             weight *= 0.5
+        if _VISIT_AFTER.match(text[end : end + 16]) or any(a < start and end < b for a, b in quoted):
+            weight *= 0.2
         for name in names:
             if name in learned and name not in parents:
                 city_paths = _paths(learned[name], parents)
@@ -166,3 +174,53 @@ def resolve_region(
             break  # no clear winner at this level: stay at the common ancestor
         best = top
     return best
+
+
+_LEVEL_SUFFIX = (("省", "省"), ("自治区", "省"), ("特别行政区", "省"), ("自治州", "市"), ("市", "市"),
+                 ("州", "市"), ("盟", "市"), ("地区", "市"), ("县", "县区"), ("区", "县区"), ("旗", "县区"),
+                 ("街道", "街道社区"), ("镇", "街道社区"), ("乡", "街道社区"), ("社区", "街道社区"))  # fmt: skip
+_MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
+# A name the gazetteer does not know, in front of an authority: 青禾市, 云岭省, 松川区.
+_UNKNOWN_PLACE = re.compile(r"([\u4e00-\u9fff]{2,4}?(?:省|自治区|自治州|市|州|盟|县|区|旗|街道|镇|乡))")
+_NOT_A_STEM = set("社小园城景辖片街山牧林灾都超股全本各该我市县区省")
+
+
+def leading_region(name: str) -> list[str]:
+    """The region path an authority or a title opens with: 北京市物业管理条例 -> [北京市],
+    杭州市… -> [浙江省, 杭州市], 云岭省青禾市… -> [云岭省, 青禾市]; [] when it names none."""
+    name = re.sub(r"^(中共|中国共产党)", "", name)
+    path: list[str] = []
+    pos = 0
+    while pos < len(name):
+        mentions = [m for m in find_places(name[pos : pos + 12]) if m.start == 0]
+        if mentions:
+            m = max(mentions, key=lambda x: (len(x.place.name), x.weight))
+            found = list(m.place.path)
+            path = found if not path or found[: len(path)] == path else path + found[-1:]
+            pos += len(m.place.name)
+            if name[pos : pos + 1] == "委":  # 青禾市委: the city's party committee
+                break
+            continue
+        u = _UNKNOWN_PLACE.match(name, pos)
+        if not u or u.group(1)[-2] in _NOT_A_STEM or u.group(1)[0] in _NOT_A_STEM:
+            break
+        path.append(u.group(1))
+        pos = u.end()
+    return path
+
+
+def level_of(path: list[str]) -> str:
+    """全国/省/市/县区/街道社区 of a region path."""
+    if not path:
+        return ""
+    if path == ["全国"]:
+        return "全国"
+    last = path[-1]
+    if len(path) == 1 and last in _MUNICIPALITIES:
+        return "省"
+    if len(path) == 2 and path[0] in _MUNICIPALITIES:
+        return "县区"
+    for suffix, level in sorted(_LEVEL_SUFFIX, key=lambda x: -len(x[0])):
+        if last.endswith(suffix):
+            return level
+    return ""

@@ -17,6 +17,12 @@ LEAD_MAX = 45  # a paragraph whose first sentence is this short opens with a lea
 HEADING_MAX = 40
 _SENTENCE_END = "。!?;！？；"
 _PLACE_WINDOW = 150
+# 【本期领学人】, 【基层观察】: a column label in brackets introduces a passage, it does not head a section.
+# 同志们：, 各县（区）人民政府：: who is addressed, not a heading.
+_SALUTATION = re.compile(r"[：:]$")
+# ——2022年10月16日，某某在…上的报告: the source of a quotation.
+_ATTRIBUTION = re.compile(r"^——.*\d{4}年\d{1,2}月")
+_LABEL = re.compile(r"【[^】]{1,16}】|\[[^\]]{1,16}\]")
 
 
 @dataclass
@@ -38,6 +44,14 @@ class Block:
     heading: str | None = None  # an explicit heading line
 
 
+def is_label(line: str) -> bool:
+    return bool(_LABEL.fullmatch(line))
+
+
+def _not_heading(line: str) -> bool:
+    return is_label(line) or bool(_SALUTATION.search(line) or _ATTRIBUTION.match(line))
+
+
 def paragraphs_of(text: str, learned: dict[str, str]) -> list[Paragraph]:
     """Non-empty lines of ``text`` with the features the segmentation looks at."""
     out = []
@@ -48,7 +62,7 @@ def paragraphs_of(text: str, learned: dict[str, str]) -> list[Paragraph]:
         start = m.start() + (len(m.group()) - len(m.group().lstrip()))
         para = Paragraph(start, start + len(body), body)
         first = re.match(rf"[^{_SENTENCE_END}]*[{_SENTENCE_END}]", body)
-        if first is None and len(body) <= HEADING_MAX:
+        if first is None and len(body) <= HEADING_MAX and not _not_heading(body):
             para.heading = True
         elif first and len(first.group()) <= LEAD_MAX and len(first.group()) < len(body):
             para.lead = first.group()[:-1]

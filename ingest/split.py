@@ -109,3 +109,34 @@ def _sentence_windows(text: str, start: int, end: int, size: int, overlap: int) 
             k -= 1
         i = k
     return windows
+
+
+def split_articles_into_chunks(
+    text: str, sections: list[Section], articles: list[dict], file: str, size: int = 300, overlap: int = 60
+) -> list[Chunk]:
+    """One chunk per article (条); a long article is cut between its paragraphs or sentences and
+    every part keeps the article number and heading path. Nothing outside an article is a chunk."""
+    chunks: list[Chunk] = []
+    seen: dict[str, int] = {}
+    for article in articles:
+        s_no = _section_of(sections, article["start"])
+        part = Section("", article["start"], article["end"])
+        for start, end in _section_windows(text, part, size, overlap, min_chars=0):
+            body = text[start:end]
+            n = seen.get(body, 0)
+            seen[body] = n + 1
+            chunks.append(
+                Chunk(
+                    chunk_id(file, body, n), file, s_no, start, end, body,
+                    article=article["article"], heading_path=list(article["path"]),
+                )
+            )  # fmt: skip
+    return chunks
+
+
+def _section_of(sections: list[Section], offset: int) -> int:
+    best = 0
+    for i, s in enumerate(sections):
+        if s.start <= offset:
+            best = i
+    return best

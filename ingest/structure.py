@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
+from ingest.kinds import CASE, SPEECH
 from ingest.metadata import classify_kind, mine_date, mine_source, mine_title
 from ingest.regions import display, learn_districts, resolve_region
-from ingest.sections import Block, split_into_blocks
+from ingest.sections import Block, is_label, split_into_blocks
 from ingest.types import CleanText, RawDocument, Section
 
 TITLE_MAX = 40
@@ -24,8 +25,8 @@ def build_sections(text: str) -> list[Section]:
         body = text[block.start : block.end]
         path = resolve_region(body, learned, prior)
         kind = classify_kind(body)
-        if path and kind == "政策/讲话" and len(_SPEECH.findall(body)) < 2:
-            kind = "经验交流/案例"  # a place telling what it did is a case, however many 要 it says
+        if path and kind == SPEECH and len(_SPEECH.findall(body)) < 2:
+            kind = CASE  # a place telling what it did is a case, however many 要 it says
         sections.append(
             Section(
                 title="",
@@ -34,7 +35,7 @@ def build_sections(text: str) -> list[Section]:
                 region=display(path) if path else "",
                 region_path=list(path),
                 kind=kind,
-                is_case=kind == "经验交流/案例",
+                is_case=kind == CASE,
             )
         )
     _fill_missing_regions(sections)
@@ -61,6 +62,7 @@ def _fill_missing_regions(sections: list[Section]) -> None:
             s.region = display(common)
 
 
+_ABSTRACT = re.compile(r"(摘要|内容摘要|内容提要|提要)[:：]")
 _LEAD_IN = re.compile(r"(以来|近年来|年来|指出|强调|表示|认为|提出|要求)$")
 
 
@@ -68,14 +70,17 @@ def _section_title(block: Block, section: Section) -> str:
     """The heading line; else the opening sentence that names the section's place, trimmed to its gist."""
     if block.heading:
         return block.heading
+    if _ABSTRACT.match(block.paragraphs[0].text):
+        return "摘要"
     names = [
         re.sub(r"(省|市|区|县|旗|自治区)$", "", p) for p in section.region_path[1:] or section.region_path
     ]
-    lead = block.paragraphs[0].lead
+    first = next((p for p in block.paragraphs if not is_label(p.text)), block.paragraphs[0])
+    lead = first.lead
     if lead:
         named = not section.region or any(n and n in lead for n in names)
         return lead if named else f"{section.region}：{lead}"
-    sentences = [s for s in re.split(r"(?<=[。!?;！？；])", block.paragraphs[0].text) if s.strip()][:4]
+    sentences = [s for s in re.split(r"(?<=[。!?;！？；])", first.text) if s.strip()][:4]
     naming = [s for s in sentences if any(n and n in s for n in names)]
     sentence = (naming or sentences or [""])[0].rstrip("。!?;！？；")
     clauses = [c for c in re.split(r"[,，:：]", sentence) if c.strip()]
@@ -107,7 +112,7 @@ def document_kind(sections: list[Section]) -> str:
     weight: dict[str, int] = {}
     for s in sections:
         weight[s.kind] = weight.get(s.kind, 0) + (s.end - s.start)
-    return max(weight, key=weight.get) if weight else "经验交流/案例"
+    return max(weight, key=weight.get) if weight else CASE
 
 
 def document_regions(sections: list[Section]) -> list[str]:

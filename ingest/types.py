@@ -83,8 +83,9 @@ class Section:
     end: int
     region: str = ""  # display form, e.g. 辽宁省大连市
     region_path: list[str] = field(default_factory=list)  # e.g. [辽宁省, 大连市, 甘井子区]
-    kind: str = ""  # 政策/讲话, 经验交流/案例, 理论文章
+    kind: str = ""  # one of ingest.kinds.KINDS
     is_case: bool = False
+    level: int = 0  # heading depth for statutes (编 1, 章 2, 节 3); 0 for other sections
 
 
 @dataclass
@@ -98,6 +99,8 @@ class Chunk:
     end: int
     text: str
     also_in: list[dict] = field(default_factory=list)  # near-duplicate passages elsewhere
+    article: str = ""  # 第三十九条: every chunk of a statute has one; the parts of a long 条 share it
+    heading_path: list[str] = field(default_factory=list)  # [第三章 …, 第二节 …]
 
 
 @dataclass
@@ -120,6 +123,20 @@ class Document:
     fixes: dict[str, int] = field(default_factory=dict)
     raw_chars: int = 0
     page_starts: list[int] | None = None  # PDF pages, in cleaned offsets
+    # What a policy document states about itself (see ingest/policy_meta.py).
+    issuer: str | None = None  # 发文机关 / 制定机关
+    doc_no: str | None = None  # 文号, e.g. 青组发〔2023〕12号
+    dates: dict[str, str] = field(default_factory=dict)  # 通过/修正/修订/发布/施行/成文 -> YYYY-MM-DD
+    level: str = ""  # 全国 / 省 / 市 / 县区 / 街道社区
+    issuer_region: list[str] = field(default_factory=list)  # ["全国"], ["云岭省", "青禾市"]
+    title_generated: bool = False  # no stated title: made from place and subject
+    subkind: str = ""  # within 法律法规: 法律 / 行政法规 / 地方性法规 / 规章
+    articles: list[dict] = field(default_factory=list)  # {article, start, end} in cleaned offsets
+    # Validity across versions (see ingest/versions.py).
+    status: str = ""  # 现行有效 / 已被修订 / 已废止; "" unknown or not applicable
+    version_of: str | None = None  # key shared by every version of one policy
+    superseded_by: str | None = None  # file of the document that replaced this one
+    status_manual: bool = False
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -72,7 +72,7 @@ def test_sections_of_003(docs):
         starts.add(section.start)
     assert len(starts) == len(CASES_003)
     speech = _section_with(doc, "全省各级党组织要充分认识")
-    assert speech.kind == "政策/讲话"
+    assert speech.kind == "领导讲话"
     # the Shenyang and Dalian reports are separate cases
     assert _section_with(doc, "沈阳大学").start != _section_with(doc, "沙河口区").start
 
@@ -83,7 +83,7 @@ def test_titles_dates_sources_kinds(docs):
     assert d["000_f6b43444f5475b4f.txt"].date == "2023-02-08"
     assert d["001_836e489ea1e73fcd.txt"].title == "【理响中国·青年学习班】找准以党建引领基层治理的着力点"
     assert d["001_836e489ea1e73fcd.txt"].date == "2023-08-29"
-    assert d["001_836e489ea1e73fcd.txt"].kind == "理论文章"
+    assert d["001_836e489ea1e73fcd.txt"].kind == "理论文章/研究"
     assert d["002_f83a94d88cc7dcb8.txt"].title == "2023年全市抓党建促城乡社区治理现场会经验交流材料"
     assert d["002_f83a94d88cc7dcb8.txt"].date == "2023-04-18"
     assert d["002_f83a94d88cc7dcb8.txt"].kind == "经验交流/案例"
@@ -91,7 +91,7 @@ def test_titles_dates_sources_kinds(docs):
     assert "林芝市巴宜区" in d["004_1867261157b0bab0.txt"].regions
     assert d["003_f7a9d948044efd74.txt"].date is None  # the text states none
     for doc in d.values():
-        assert doc.title and doc.kind in ("政策/讲话", "经验交流/案例", "理论文章")
+        assert doc.title and doc.kind in ("领导讲话", "经验交流/案例", "理论文章/研究")
 
 
 def test_chunks_stay_in_sections_and_map_to_the_text(docs):
