@@ -17,17 +17,19 @@ DOC_SUFFIX = re.compile(
     r"|讲话|致辞|发言|报告|总结|汇报|材料|情况|做法|经验|纪要|指引|指南|标准|守则|公约)"
     r"(（[^（）]{1,20}）)?$"
 )
-DOC_NO = re.compile(
-    r"^[\u4e00-\u9fff]{1,12}\s*[〔\[［(（]\s*(\d{4})\s*[〕\]］)）]\s*第?\s*\d{1,5}\s*号$"
-)
+DOC_NO = re.compile(r"^[\u4e00-\u9fff]{1,12}\s*[〔\[［(（]\s*(\d{4})\s*[〕\]］)）]\s*第?\s*\d{1,5}\s*号$")
 DECREE_NO = re.compile(rf"^第\s*[\d{NUM}]{{1,5}}\s*号$")
 _ISSUER_MARK = re.compile(r"^[\u4e00-\u9fff（）、\s]{2,40}?(文件|令|通报|简报)$")
 _SIGNER = re.compile(r"^(签发人|签发|密级|紧急程度|份号)[:：]")
 # A government site's table of the document's facts: | 索引号： | … | 发文字号： | … |
-DOC_META_KEYS = re.compile(r"索引号|发文机关|发文字号|成文日期|发布日期|主题分类|公文种类|主题词|生效日期|有效性|文号")
+DOC_META_KEYS = re.compile(
+    r"索引号|发文机关|发文字号|成文日期|发布日期|主题分类|公文种类|主题词|生效日期|有效性|文号"
+)
 _HEADING = re.compile(rf"^([{NUM}]{{1,3}}、|[（(][{NUM}]{{1,3}}[)）]|第[{NUM}\d]{{1,5}}[编章节条])")
 _NAME = r"[\u4e00-\u9fff·]{2,5}"
-_AUTHOR = re.compile(rf"^(?:(作者|文|撰文|执笔)\s*[:：/／]\s*|□\s*)?{_NAME}(?:\s*[，、,\s]\s*{_NAME}){{0,5}}$")
+_AUTHOR = re.compile(
+    rf"^(?:(作者|文|撰文|执笔)\s*[:：/／]\s*|□\s*)?{_NAME}(?:\s*[，、,\s]\s*{_NAME}){{0,5}}$"
+)
 _AFFILIATION = re.compile(
     r"^[（(][^（）()]{0,60}(大学|学院|研究院|研究所|党校|研究中心|科学院|社科院|研究会)[^（）()]{0,60}[)）]$"
     r"|^(作者单位|单位)[:：]"
@@ -36,7 +38,10 @@ _DATE_LINE = re.compile(r"^[（(]?\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日
 _ANYWHERE = (
     ("classification", re.compile(r"^(中图分类号|分类号|文献标识码|文章编号|DOI|doi)\s*[:：]")),
     ("keywords", re.compile(r"^(关键词|关键字|Key\s*words)\s*[:：]", re.I)),
-    ("caption", re.compile(r"^(图|表|Figure|Fig\.|Table)\s*\d{1,2}(?:[-—.．]\d{1,2})?(?:\s+|$)[^。！？；]{0,40}$")),
+    (
+        "caption",
+        re.compile(r"^(图|表|Figure|Fig\.|Table)\s*\d{1,2}(?:[-—.．]\d{1,2})?(?:\s+|$)[^。！？；]{0,40}$"),
+    ),
 )
 _TOC = re.compile(r"^目\s*录$")
 _REFERENCES = re.compile(r"^(参考文献|注释)\s*[:：]?$")
@@ -129,7 +134,9 @@ def _title_line(lines, head: int, kinds: dict[int, str], stated: str | None) -> 
     return None
 
 
-_ENACTMENT = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日.{0,80}?(通过|批准|修正|修订|公布|发布|施行)")
+_ENACTMENT = re.compile(
+    r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日.{0,80}?(通过|批准|修正|修订|公布|发布|施行)"
+)
 
 
 def _is_author(line: str, nxt: str) -> bool:

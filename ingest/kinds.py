@@ -45,8 +45,12 @@ _NORMATIVE_TITLE = re.compile(
     r"|(意见|通知|通报|决定|方案|规划|纲要|公告|通告|若干措施)(（[^（）]*）)?$"
 )
 _PARTY_ISSUER = re.compile(r"^(中共|中国共产党)|党委|党组|纪委|工委|组织部|宣传部|统战部|政法委")
-_SPEECH_TITLE = re.compile(r"(讲话|致辞|发言|讲稿|报告会上|会议上|座谈会上)(（[^（）]*）)?$|^在.{2,40}(上|时)的")
-_SPEECH_TEXT = re.compile(r"^同志们[：:，,！!]|谢谢大家|我的发言完毕|我就讲这些|下面，?我讲|我讲(几|三|两|四)点", re.M)
+_SPEECH_TITLE = re.compile(
+    r"(讲话|致辞|发言|讲稿|报告会上|会议上|座谈会上)(（[^（）]*）)?$|^在.{2,40}(上|时)的"
+)
+_SPEECH_TEXT = re.compile(
+    r"^同志们[：:，,！!]|谢谢大家|我的发言完毕|我就讲这些|下面，?我讲|我讲(几|三|两|四)点", re.M
+)
 _RESEARCH = ("author", "affiliation", "classification", "references")
 _NEWS_TEXT = re.compile(r"记者|通讯员|据了解|日前|近日|本报讯|讯（|电（|消息")
 
@@ -65,7 +69,9 @@ def classify_document(
             return PARTY_RULE, ""
         if _LAW_SUFFIX.search(title) and not regional:
             return LAW, "法律"
-        if "decree" in removed_kinds or (_RULE_SUFFIX.search(title) and re.search(r"(规定|办法|细则)", title)):
+        if "decree" in removed_kinds or (
+            _RULE_SUFFIX.search(title) and re.search(r"(规定|办法|细则)", title)
+        ):
             if "doc_no" in removed_kinds and "decree" not in removed_kinds:
                 return NORMATIVE, ""
             return LAW, "规章"

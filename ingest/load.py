@@ -208,7 +208,9 @@ def _table_rows(table: Table) -> list[str]:
 
 
 _LINE_END = tuple("。！？；：:;!?")
-_LINE_START = re.compile(r"[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[)）]|第[一二三四五六七八九十百\d]+[编章节条]|\d{1,2}[.、．]")
+_LINE_START = re.compile(
+    r"[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[)）]|第[一二三四五六七八九十百\d]+[编章节条]|\d{1,2}[.、．]"
+)
 
 
 def _reflow(page: str) -> str:

@@ -22,7 +22,9 @@ _HEADING_START = re.compile(
     r"|第[一二三四五六七八九十百\d]{1,4}[章节条部分]|\d{1,2}[、\uff0e](?!\d)|\d{1,2}\.(?!\d)"
 )
 # 第三章 总则, 第十条 …: the space after a structural number stays (one ASCII space), as statutes print it.
-_STRUCTURE_NUMBER = re.compile(r"第[一二三四五六七八九十百千零〇两\d]{1,6}[编章节条](之[一二三四五六七八九十]{1,3})?")
+_STRUCTURE_NUMBER = re.compile(
+    r"第[一二三四五六七八九十百千零〇两\d]{1,6}[编章节条](之[一二三四五六七八九十]{1,3})?"
+)
 _SPACES = re.compile(r"[ \t\u3000\u00a0\u2002\u2003\u200b]+")
 _TO_FULL = {",": "\uff0c", ";": "\uff1b", ":": "\uff1a", "!": "\uff01", "?": "\uff1f"}
 _QUOTES = {"〝": "“", "〞": "”"}

@@ -68,7 +68,10 @@ def process_file(
     else:
         sections = build_sections(text)
     removed_kinds = {r.kind for r in clean.removed} | ({"decree"} if policy.decree else set())
-    if any(r.kind == "meta" and r.text.startswith("作者") and any(w in r.text for w in _ACADEMIC) for r in clean.removed):
+    if any(
+        r.kind == "meta" and r.text.startswith("作者") and any(w in r.text for w in _ACADEMIC)
+        for r in clean.removed
+    ):
         removed_kinds.add("author")
     regional = bool(policy.issuer_region) and policy.issuer_region != ["全国"]
     kind, subkind = classify_document(title, text, removed_kinds, policy.issuer, len(articles), regional)

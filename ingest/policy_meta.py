@@ -19,7 +19,9 @@ _EVENT = re.compile(_DATE + r"([^。；\n]{0,90}?)(通过|批准|修正|修订|�
 _IN_FORCE = re.compile(r"自\s*" + _DATE + r"\s*起\s*(?:施行|实施|执行)")
 _ANY_DATE = re.compile(r"(20\d\d|19\d\d)\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 _BARE_DATE = re.compile(r"[（(]?\s*" + _DATE + r"\s*[)）]?")
-_LABELLED = re.compile(r"(发文机关|发文字号|成文日期|发布日期|文号)\s*[:：]\s*\|?\s*([^|\s][^|]*?)\s*(?:\||$)")
+_LABELLED = re.compile(
+    r"(发文机关|发文字号|成文日期|发布日期|文号)\s*[:：]\s*\|?\s*([^|\s][^|]*?)\s*(?:\||$)"
+)
 _CONGRESS = re.compile(
     rf"((?:[\u4e00-\u9fff]{{2,12}}?)?)第[{NUM}\d]+届(全国人民代表大会常务委员会|全国人民代表大会|人民代表大会常务委员会|人民代表大会)"
 )
@@ -80,7 +82,9 @@ def describe_policy(title: str, text: str, removed: list[Removed]) -> PolicyMeta
         pass
     if m is not None:
         meta.dates.setdefault("施行", _iso(*m.groups()[:3]))
-    bare = [m for r in removed if r.kind in ("meta", "date_line") and (m := _BARE_DATE.fullmatch(r.text.strip()))]
+    bare = [
+        m for r in removed if r.kind in ("meta", "date_line") and (m := _BARE_DATE.fullmatch(r.text.strip()))
+    ]
     if bare and "成文" not in meta.dates and (meta.doc_no or meta.decree):
         meta.dates["成文"] = _iso(*bare[-1].groups())  # the date under the 落款
     elif bare and not meta.dates:
@@ -122,9 +126,15 @@ def _region(title: str, head: str, meta: PolicyMeta) -> None:
             break
     if not meta.issuer_region and meta.enacted_by_congress and re.search(r"全国人民代表大会", head):
         meta.issuer_region = ["全国"]
-    if len(meta.issuer_region) == 1 and meta.issuer_region != ["全国"] and meta.issuer_region[0].endswith("市"):
+    if (
+        len(meta.issuer_region) == 1
+        and meta.issuer_region != ["全国"]
+        and meta.issuer_region[0].endswith("市")
+    ):
         # A city's regulation is approved by its province: 云岭省…常务委员会…批准.
-        approved = re.search(r"日\s*([\u4e00-\u9fff]{2,4}?(?:省|自治区))第[" + NUM + r"\d]+届[^。\n]{0,40}?批准", head)
+        approved = re.search(
+            r"日\s*([\u4e00-\u9fff]{2,4}?(?:省|自治区))第[" + NUM + r"\d]+届[^。\n]{0,40}?批准", head
+        )
         if approved:
             meta.issuer_region = [approved.group(1)] + meta.issuer_region
     meta.level = level_of(meta.issuer_region)

@@ -12,7 +12,9 @@ from ingest.kinds import NEWS, RESEARCH, SPEECH
 from ingest.regions import leading_region, resolve_region
 
 _FUNCTION = set("的了和与及是在对为把将从到等中上下也都而并又或其这那之以于被由向就所着过们我你他她它个")
-_LEAD_IN = re.compile(r"^(近年来|近期|今年以来|去年以来|[\d一二三四五六七八九十]+年(来|以来)|自.{1,12}以来|目前)")
+_LEAD_IN = re.compile(
+    r"^(近年来|近期|今年以来|去年以来|[\d一二三四五六七八九十]+年(来|以来)|自.{1,12}以来|目前)"
+)
 _SUFFIX = {SPEECH: "讲话", NEWS: "", RESEARCH: "研究"}
 
 
