@@ -181,15 +181,23 @@ def json_per_line(args, what: str, answer_one) -> int:
 
 
 def cmd_eval(args) -> int:
-    from app.evaluate import evaluate, format_table, read_questions
+    from app.evaluate import evaluate, evaluate_answers, format_answer_table, format_table, read_questions
 
     kb = _kb(args)
     modes = ["keyword", "dense", "hybrid"] + (["hybrid+rerank"] if kb.settings.rerank_model else [])
-    scores = evaluate(kb, read_questions(Path(args.questions)), modes)
+    questions = read_questions(Path(args.questions))
+    scores = evaluate(kb, questions, modes)
+    answers = None if args.no_answers else evaluate_answers(kb, questions)
     if args.json:
-        _print_json([s.as_dict() for s in scores])
+        out = {"retrieval": [s.as_dict() for s in scores]}
+        if answers is not None:
+            out["answers"] = answers.as_dict()
+        _print_json(out)
     else:
         print(format_table(scores))
+        if answers is not None:
+            print()
+            print(format_answer_table(answers))
     return 0
 
 
@@ -246,8 +254,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_search)
 
-    s = sub.add_parser("eval", help="在问题集上评测检索")
+    s = sub.add_parser("eval", help="在问题集上评测检索与回答")
     s.add_argument("questions")
+    s.add_argument("--no-answers", action="store_true", help="只评测检索, 不生成回答")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_eval)
 

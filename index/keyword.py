@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import re
 import shutil
@@ -162,6 +163,17 @@ class KeywordIndex:
         known = {e.term for e in self.matched(expansions or [])}
         total = sum(len(t) for t in tokens)
         return sum(len(t) for t in tokens if t in vocab or t in known) / total
+
+    def idf(self, token: str) -> float:
+        """log(1 + N / (1 + df)); a word the index never saw gets the highest value."""
+        n = len(self.ids)
+        df = 0
+        if self._model is not None:
+            tid = self._model.vocab_dict.get(token)
+            if tid is not None:
+                indptr = self._model.scores["indptr"]
+                df = int(indptr[tid + 1] - indptr[tid])
+        return math.log(1 + n / (1 + df))
 
     def row(self, chunk_id: str) -> int | None:
         return self._row.get(chunk_id)

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.answer.focus import content_words
+from app.answer.qtype import DEFINING
 from app.answer.types import Citation
 from index.catalog import Row
 from index.embeddings import Embedder, EmbeddingCache
@@ -32,6 +34,7 @@ MMR_LAMBDA = 0.7
 SHORT_POINT = 20  # normalised characters below which a point is a lead-in and takes the next sentences
 LONG_POINT = 200  # a lead-in is not extended past this many characters
 KEEP_SHARE = 0.65  # a point must score at least this share of the best sentence's score
+DEFINING_BONUS = 0.3  # lifts a defining sentence above the ones that only mention the term
 _HOW = ("怎么", "怎样", "如何", "哪些", "措施", "做法", "办法", "步骤", "途径")
 
 
@@ -124,14 +127,31 @@ def _scaled(values: np.ndarray) -> np.ndarray:
 
 
 def score_sentences(
-    question: str, sentences: list[Sentence], encoder: Encoder
+    question: str, sentences: list[Sentence], encoder: Encoder, defining: bool = False
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(score of each sentence for the question, their passage vectors)."""
+    """(score of each sentence for the question, their passage vectors).
+
+    ``defining``: a definition question, whose answer is the sentence that defines the term
+    (“3”即“三会三活”, 本办法所称…是指…), not one that only mentions it.
+    """
     vectors = encoder.passages([s.text for s in sentences])
     dense = vectors @ encoder.query(question)
     keywords = keyword_share(set(tokenize(normalise_query(question))), [s.text for s in sentences])
     rank = np.array([1.0 / (1 + s.source) for s in sentences], dtype=np.float32)
-    return DENSE_WEIGHT * _scaled(dense) + KEYWORD_WEIGHT * keywords + RANK_WEIGHT * rank, vectors
+    scores = DENSE_WEIGHT * _scaled(dense) + KEYWORD_WEIGHT * keywords + RANK_WEIGHT * rank
+    if defining:
+        terms = [t for t in content_words(question)]
+        bonus = np.array(
+            [DEFINING_BONUS if _defines(s.text, terms) else 0.0 for s in sentences], dtype=np.float32
+        )
+        scores = scores + bonus
+    return scores, vectors
+
+
+def _defines(sentence: str, terms: list[str]) -> bool:
+    """The sentence names one of the question's terms and says what it is (即, 是指, 就是…)."""
+    text = normalise_query(sentence)
+    return any(t in text for t in terms) and bool(DEFINING.search(text))
 
 
 def _same_point(a: Sentence, b: Sentence) -> bool:
@@ -178,7 +198,21 @@ def select_points(
 
 
 def make_citation(n: int, row: Row, start: int, end: int, quote: str) -> Citation:
-    return Citation(n, row.file, row.title, row.section, row.region, row.date, row.kind, quote, start, end)
+    article = row.article
+    return Citation(
+        n,
+        row.file,
+        row.title,
+        row.section,
+        row.region,
+        row.date,
+        row.kind,
+        quote,
+        start,
+        end,
+        article,
+        row.status,
+    )
 
 
 def _expand(sent: Sentence, doc_text: str) -> tuple[int, int]:
@@ -220,13 +254,18 @@ def _point_spans(group: list[Sentence], doc_text: str) -> list[tuple[Sentence, i
 
 
 def extractive_answer(
-    question: str, hits: list[Hit], texts: dict[str, str], encoder: Encoder, points: int = 5
+    question: str,
+    hits: list[Hit],
+    texts: dict[str, str],
+    encoder: Encoder,
+    points: int = 5,
+    defining: bool = False,
 ) -> tuple[str, list[Citation]]:
     """Lead line plus numbered key points grouped by source (best first), each ending with its [n]; quotes verbatim."""
     sentences = candidate_sentences(hits, texts)
     if not sentences:
         return "", []
-    scores, vectors = score_sentences(question, sentences, encoder)
+    scores, vectors = score_sentences(question, sentences, encoder, defining)
     chosen = [sentences[i] for i in select_points(sentences, scores, vectors, points)]
     files: list[str] = []
     for sent in chosen:  # sources in the order of their best point
