@@ -15,7 +15,7 @@ def add_ask_command(subparsers) -> None:
     s.add_argument(
         "--llm", choices=["none", "openai"], help="回答方式: none 为摘录式 (默认取 POLICYKB_LLM_MODE)"
     )
-    s.add_argument("--kind", help="只依据某类文档, 如 政策/讲话、经验交流/案例")
+    s.add_argument("--kind", help="只依据某类文档, 如 法律法规、规范性文件、领导讲话、经验交流/案例")
     s.add_argument("--region", help="只依据某地的材料, 如 大连")
     s.set_defaults(func=cmd_ask)
 

@@ -152,7 +152,7 @@ def _no_direct_answer(question, standalone, hits: list[Hit], texts: dict[str, st
             break
     lines = [NO_DIRECT_ANSWER]
     if related:
-        lines += ["", RELATED_HEAD] + [f"- {c.label()}{_old_mark(c)}" for c in related]
+        lines += ["", RELATED_HEAD] + [f"- {c.label}{_old_mark(c)}" for c in related]
     return Answer(question, standalone, False, mode, "\n".join(lines), [], related=related)
 
 

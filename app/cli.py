@@ -1,4 +1,4 @@
-"""policykb command line: ingest, docs, show, search, eval, ask, serve."""
+"""policykb command line: ingest, docs, show, validity, search, eval, ask, serve."""
 
 from __future__ import annotations
 
@@ -95,8 +95,10 @@ def cmd_docs(args) -> int:
     if not docs:
         print("知识库为空: 先运行 policykb ingest")
     for d in docs:
+        status = f" [{d['status']}]" if d["status"] else ""
         print(
-            f"{d['file']}  {d['title']}  [{d['kind']}] {d['date'] or ''} {'、'.join(d['regions'])}  块 {d['chunks']}"
+            f"{d['file']}  {d['title']}  [{d['kind']}]{status} {d['doc_no'] or ''} {d['date'] or ''} "
+            f"{'、'.join(d['regions'])}  块 {d['chunks']}"
         )
         for s in d["sections"]:
             print(f"    · {s['title']}  {s['region']}  [{s['kind']}]")
@@ -122,6 +124,14 @@ def cmd_show(args) -> int:
     return 0
 
 
+def cmd_validity(args) -> int:
+    from app.validity import set_validity
+
+    ok, message = set_validity(_kb(args), args.file, args.status)
+    print(message, file=sys.stdout if ok else sys.stderr)
+    return 0 if ok else 2
+
+
 def _filters(args):
     from index.retrieve import Filters
 
@@ -145,9 +155,10 @@ def _print_search(result) -> None:
         return
     for rank, hit in enumerate(result.hits, 1):
         r = hit.row
-        where = f"{r.title} {r.article}" if r.article else f"{r.title} · {r.section}"
+        where = f"{r.article} " if r.article else ""
+        old = f" [{r.status}]" if r.status and r.status != "现行有效" else ""
         print(
-            f"[{rank}] {status_label(r)}{where}  {r.region} [{r.kind}] {r.date}  ({r.file} {r.start}-{r.end})"
+            f"[{rank}] 《{r.title}》{where}· {r.section}  {r.region} [{r.kind}]{old} {r.date}  ({r.file} {r.start}-{r.end})"
         )
         print(f"    {r.text}")
         for other in r.also_in:
@@ -239,6 +250,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("file")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_show)
+
+    s = sub.add_parser("validity", help="人工设定文档效力 (现行有效、已被修订、已废止; 自动 = 按文本判断)")
+    s.add_argument("file", help="文档名, 如 policykb docs 所列")
+    s.add_argument("status", help="现行有效、已被修订、已废止 或 自动")
+    s.set_defaults(func=cmd_validity)
 
     s = sub.add_parser("search", help="检索段落")
     s.add_argument("query", nargs="*")

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.kb import KnowledgeBase
+from app.validity import relink
 from index.catalog import rows_from_documents
 from ingest.errors import LoadError
 from ingest.load import SUPPORTED
@@ -100,7 +101,7 @@ def ingest(kb: KnowledgeBase, paths: list[Path], rebuild: bool = False, progress
             if entry.get("root") in roots and name not in seen:
                 store.remove(name)
                 report.removed.append(name)
-        docs = store.all()
+        docs = relink(kb)  # a new or removed version changes which one is in force
         rows = rows_from_documents(docs)
         chunk_bar = progress("分块", len(rows)) if progress else None
         stats = kb.catalog.sync(rows, chunk_bar, s.embed_batch_size)
@@ -120,5 +121,5 @@ def delete_document(kb: KnowledgeBase, name: str) -> bool:
         if kb.docstore.get(name) is None:
             return False
         kb.docstore.remove(name)
-        kb.catalog.sync(rows_from_documents(kb.docstore.all()))
+        kb.catalog.sync(rows_from_documents(relink(kb)))
         return True

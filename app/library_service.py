@@ -35,6 +35,7 @@ from app.views import document_full, document_summary
 from index.catalog import Row
 from index.keyword import normalise_query, tokenize
 from index.retrieve import Filters
+from ingest.kinds import kinds_for_filter
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +118,7 @@ def _kind_ok(row: Row, kind: str | None) -> bool:
     if not kind:
         return True
     wanted = normalise_query(kind)
-    return wanted == row.kind or any(part and part in row.kind for part in wanted.split("/"))
+    return wanted == row.kind or row.kind in kinds_for_filter(wanted)
 
 
 def case_rows(kb: KnowledgeBase, region: str | None = None, kind: str | None = None, year: int | None = None):

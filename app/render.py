@@ -84,7 +84,7 @@ def _source_cards(turn: int, citations) -> str:
         meta = _meta_line(c.section, c.region, c.date)
         items.append(
             f'<button class="pkb-srccard" data-turn="{turn}" data-n="{c.n}">'
-            f'<b>[{c.n}]</b> 《{esc(c.title)}》<span class="pkb-meta">{meta}</span>'
+            f'<b>[{c.n}]</b> {esc(c.label)}<span class="pkb-meta">{meta}</span>'
             f'<div class="pkb-quote">“{esc(_clip(c.quote, 60))}”</div></button>'
         )
     return (
@@ -153,7 +153,7 @@ def source_html(citation, doc_text: str | None, window: int = CONTEXT) -> str:
     else:
         body = f"<mark>{esc(c.quote)}</mark>"
     return (
-        f'<div class="pkb-source" data-n="{c.n}"><div class="pkb-source-title">[{c.n}] 《{esc(c.title)}》</div>'
+        f'<div class="pkb-source" data-n="{c.n}"><div class="pkb-source-title">[{c.n}] {esc(c.label)}</div>'
         f'<dl class="pkb-dl">{rows}</dl><div class="pkb-context">{body}</div></div>'
     )
 
@@ -171,7 +171,7 @@ def answer_text(answer) -> str:
         lines += ["", "来源："]
         for c in answer.citations:
             meta = " · ".join(p for p in (c.section, c.region, c.date) if p)
-            lines.append(f"[{c.n}] 《{c.title}》 {meta}（{c.file}）")
+            lines.append(f"[{c.n}] {c.label} {meta}（{c.file}）")
             lines.append(f"    “{c.quote}”")
     return "\n".join(lines)
 

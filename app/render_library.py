@@ -59,12 +59,22 @@ def documents_html(docs: list[dict]) -> str:
         )
         rows.append(
             f"<tr><td>{esc(d['title'])}<div class='pkb-meta'>{esc(d['file'])}</div></td>"
-            f"<td>{esc(d['kind'])}</td><td>{esc(d['date'] or '')}</td><td>{esc('、'.join(d['regions']))}</td>"
+            f"<td>{esc(d['kind'])}{_status_badge(d)}</td><td>{esc(d['date'] or '')}</td><td>{esc('、'.join(d['regions']))}</td>"
             f"<td>{len(d['sections'])}</td><td>{d['chunks']}</td>"
             f"<td><details><summary>{len(d['sections'])} 节</summary><ul>{sections}</ul></details></td></tr>"
         )
     head = "<tr><th>标题 / 文件</th><th>类型</th><th>日期</th><th>地区</th><th>分节</th><th>分块</th><th>章节</th></tr>"
     return f'<div class="pkb-doc"><table class="pkb-table">{head}{"".join(rows)}</table></div>'
+
+
+def _status_badge(d: dict) -> str:
+    """效力 under the kind: 旧版 marks a version that is no longer in force."""
+    status = d.get("status") or ""
+    if not status:
+        return ""
+    old = status != "现行有效"
+    manual = "（人工）" if d.get("status_manual") else ""
+    return f"<div class='pkb-meta'>{'旧版 · ' if old else ''}{esc(status)}{manual}</div>"
 
 
 def document_html(full: dict | None) -> str:
@@ -76,6 +86,10 @@ def document_html(full: dict | None) -> str:
         ("类型", full["kind"]),
         ("日期", full["date"]),
         ("来源", full["source"]),
+        ("发文机关", full.get("issuer")),
+        ("文号", full.get("doc_no")),
+        ("效力", full.get("status")),
+        ("被替代为", full.get("superseded_by")),
         ("地区", "、".join(full["regions"])),
         ("字数", f"{full['chars']}（原文 {full['raw_chars']}）"),
         ("分块", full["chunks"]),

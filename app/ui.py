@@ -20,6 +20,7 @@ from app.render_library import case_placeholder, pack_html
 from app.settings import Settings
 from app.ui_handlers import Handlers
 from app.upload_service import ALLOWED_EXTENSIONS, admin_refusal
+from app.validity import VALIDITY_CHOICES
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +112,13 @@ def build_app(kb: KnowledgeBase) -> gr.Blocks:
                         remove = gr.Button("删除所选文档", variant="stop", interactive=refusal is None,
                                            elem_id="pkb-delete")  # fmt: skip
                     delete_result = gr.HTML("", elem_id="pkb-delete-result")
+                    with gr.Row():
+                        validity = gr.Dropdown(list(VALIDITY_CHOICES), value=VALIDITY_CHOICES[0], label="所选文档的效力",
+                                               interactive=refusal is None, elem_id="pkb-validity")  # fmt: skip
+                        set_validity = gr.Button(
+                            "设定效力", interactive=refusal is None, elem_id="pkb-validity-btn"
+                        )
+                    validity_result = gr.HTML("", elem_id="pkb-validity-result")
 
             with gr.Tab("备课素材", id="pack"):
                 pack = gr.State(None)
@@ -150,6 +158,9 @@ def build_app(kb: KnowledgeBase) -> gr.Blocks:
         )
         remove.click(h.delete, [doc, confirm, password], [delete_result, table, doc, confirm], **ADMIN).then(
             h.facet_updates, None, facet_outputs, **READ
+        )
+        set_validity.click(
+            h.set_validity, [doc, validity, password], [validity_result, table, doc_view], **ADMIN
         )
         # trainer pack
         build.click(h.build_pack, pack_topic, [pack, preview, items, downloads], **ASK)

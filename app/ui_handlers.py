@@ -7,7 +7,7 @@ import logging
 import gradio as gr
 
 from app import library_service as library
-from app import pack_service, upload_service
+from app import pack_service, upload_service, validity
 from app.kb import KnowledgeBase
 from app.render import answer_text, chat_html, source_html, source_placeholder
 from app.render_library import (
@@ -151,6 +151,17 @@ class Handlers:
         if not ok:
             return (message_html(text, ok=False), gr.skip(), gr.skip(), gr.skip())
         return (message_html(text), *self.documents(), False)
+
+    def set_validity(self, file: str | None, status: str, password: str):
+        if not file:
+            return message_html("请先在上方选择文档。", ok=False), gr.skip(), gr.skip()
+        refusal = upload_service.admin_refusal(self.kb.settings, password)
+        if refusal:
+            return message_html(refusal, ok=False), gr.skip(), gr.skip()
+        ok, text = validity.set_validity(self.kb, file, status)
+        if not ok:
+            return message_html(text, ok=False), gr.skip(), gr.skip()
+        return message_html(text), self.documents()[0], self.show_document(file)
 
     # -- trainer pack --------------------------------------------------------------------
     def build_pack(self, topic: str | None):

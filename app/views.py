@@ -29,6 +29,17 @@ def document_summary(doc: Document) -> dict:
         "chars": len(doc.text),
         "raw_chars": doc.raw_chars,
         "format": doc.format,
+        "title_generated": doc.title_generated,
+        "subkind": doc.subkind,
+        "issuer": doc.issuer,
+        "doc_no": doc.doc_no,
+        "dates": doc.dates,
+        "level": doc.level,
+        "issuer_region": doc.issuer_region,
+        "status": doc.status,
+        "status_manual": doc.status_manual,
+        "version_of": doc.version_of,
+        "superseded_by": doc.superseded_by,
     }
 
 
@@ -38,6 +49,7 @@ def document_full(doc: Document) -> dict:
         {"kind": f.kind, "text": f.text, "start": f.start, "end": f.end, "note": f.note} for f in doc.flags
     ]
     out["fixes"] = doc.fixes
+    out["articles"] = [{"article": a["article"], "start": a["start"], "end": a["end"]} for a in doc.articles]
     out["text"] = doc.text
     return out
 
@@ -67,7 +79,10 @@ def search_json(result: SearchResult) -> dict:
                 "end": hit.row.end,
                 "also_in": hit.row.also_in,
                 "article": hit.row.article,
+                "heading": hit.row.heading,
                 "status": hit.row.status,
+                "superseded_by": hit.row.superseded_by or None,
+                "doc_kind": hit.row.doc_kind,
             }
             for rank, hit in enumerate(result.hits, 1)
         ],

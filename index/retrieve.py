@@ -11,6 +11,7 @@ from index.catalog import Catalog, Row
 from index.keyword import KeywordIndex, normalise_query
 from index.query_region import nearness, question_region
 from index.thesaurus import Expansion, default_thesaurus
+from ingest.kinds import kinds_for_filter
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +72,8 @@ def _region_names(query: str, rows: list[Row]) -> set[str]:
 
 
 def _kind_matches(kind: str, wanted: str) -> bool:
-    """``wanted`` already normalised: 经验交流 matches 经验交流/案例."""
-    return wanted == kind or any(part and part in kind for part in wanted.split("/"))
+    """``wanted`` already normalised: 经验交流 matches 经验交流/案例, the old 政策/讲话 its successors."""
+    return wanted == kind or kind in kinds_for_filter(wanted)
 
 
 class HybridRetriever:

@@ -55,10 +55,13 @@ def find_near_duplicates(documents: list[Document]) -> Duplicates:
             }
     shared: dict[tuple[str, str], int] = defaultdict(int)  # (chunk, other chunk) -> shared chars
     file_of = {cid: p["file"] for cid, p in place.items()}
+    # Versions of one policy repeat each other's articles; each version is a source in its own right.
+    version = {d.file: d.version_of for d in docs}
     for key, hits in where.items():
         for _, a in hits:
             for _, b in hits:
-                if file_of[a] != file_of[b]:
+                fa, fb = file_of[a], file_of[b]
+                if fa != fb and not (version[fa] and version[fa] == version[fb]):
                     shared[(a, b)] += len(key)
     result = Duplicates()
     share = {pair: n / size_of[pair[0]] for pair, n in shared.items()}

@@ -96,8 +96,8 @@ def process_file(
     else:
         chunks = split_into_chunks(text, sections, name, split.size, split.overlap, split.min_chars)
         for c in chunks:
-            heading = sections[c.section].title
-            c.heading_path = [heading] if heading and heading != title else []
+            section = sections[c.section]
+            c.heading_path = [section.title] if section.level else []  # a real heading, not a lead sentence
     dates = dict(policy.dates)
     date = next((dates[k] for k in _DATE_ORDER if k in dates), None) or meta["date"]
     if date and not dates:

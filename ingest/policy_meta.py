@@ -77,11 +77,9 @@ def describe_policy(title: str, text: str, removed: list[Removed]) -> PolicyMeta
     if meta.decree and meta.doc_no and not DOC_NO.match(meta.doc_no):
         meta.doc_no = f"{meta.issuer or ''}令{meta.doc_no}"
     _enactment(head, meta)
-    m = None
-    for m in _IN_FORCE.finditer(text):
-        pass
-    if m is not None:
-        meta.dates.setdefault("施行", _iso(*m.groups()[:3]))
+    in_force = list(_IN_FORCE.finditer(text))
+    if in_force:  # the last one: an earlier 自…起施行 may quote another act
+        meta.dates.setdefault("施行", _iso(*in_force[-1].groups()[:3]))
     bare = [
         m for r in removed if r.kind in ("meta", "date_line") and (m := _BARE_DATE.fullmatch(r.text.strip()))
     ]

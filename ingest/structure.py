@@ -36,6 +36,7 @@ def build_sections(text: str) -> list[Section]:
                 region_path=list(path),
                 kind=kind,
                 is_case=kind == CASE,
+                level=1 if block.heading else 0,
             )
         )
     _fill_missing_regions(sections)
@@ -62,6 +63,11 @@ def _fill_missing_regions(sections: list[Section]) -> None:
             s.region = display(common)
 
 
+def _opening_only(line: str) -> bool:
+    """A column label (【本期领学人】) or who is addressed (同志们：, 各县（区）…：) says nothing of the section."""
+    return is_label(line) or (len(line) <= 60 and line.endswith(("：", ":")))
+
+
 _ABSTRACT = re.compile(r"(摘要|内容摘要|内容提要|提要)[:：]")
 _LEAD_IN = re.compile(r"(以来|近年来|年来|指出|强调|表示|认为|提出|要求)$")
 
@@ -75,7 +81,7 @@ def _section_title(block: Block, section: Section) -> str:
     names = [
         re.sub(r"(省|市|区|县|旗|自治区)$", "", p) for p in section.region_path[1:] or section.region_path
     ]
-    first = next((p for p in block.paragraphs if not is_label(p.text)), block.paragraphs[0])
+    first = next((p for p in block.paragraphs if not _opening_only(p.text)), block.paragraphs[0])
     lead = first.lead
     if lead:
         named = not section.region or any(n and n in lead for n in names)

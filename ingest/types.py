@@ -85,7 +85,7 @@ class Section:
     region_path: list[str] = field(default_factory=list)  # e.g. [辽宁省, 大连市, 甘井子区]
     kind: str = ""  # one of ingest.kinds.KINDS
     is_case: bool = False
-    level: int = 0  # heading depth for statutes (编 1, 章 2, 节 3); 0 for other sections
+    level: int = 0  # heading depth (statutes: 编 1, 分编 2, 章 3, 节 4; else 1); 0: no heading line
 
 
 @dataclass

@@ -85,7 +85,9 @@ def failure_reason(exc: BaseException) -> str:
 
 def _source_block(n: int, hit: Hit) -> str:
     row = hit.row
-    where = " · ".join(x for x in (f"《{row.title}》", row.section if row.section != row.title else "") if x)
+    where = " · ".join(
+        x for x in (f"《{row.title}》{row.article}", row.section if row.section != row.title else "") if x
+    )
     extra = ",".join(x for x in (row.region, row.date) if x)
     text = _TAG.sub(lambda m: m.group().replace("<", "〈"), row.text)  # a source cannot close its own tag
     return f"[{n}] {where}{f'({extra})' if extra else ''}\n<资料 {n}>\n{text}\n</资料 {n}>"

@@ -25,13 +25,10 @@ class Citation:
     article: str = ""  # 第三十九条 when the quote is from a statute's article
     status: str = ""  # 已被修订 / 已废止 for an old version
 
+    @property
     def label(self) -> str:
-        """《标题》第X条, or 《标题》 · section."""
-        if self.article:
-            return f"《{self.title}》{self.article}"
-        return " · ".join(
-            x for x in (f"《{self.title}》", self.section if self.section != self.title else "") if x
-        )
+        """How the source is cited: 《标题》, or 《标题》第三十九条 for an article."""
+        return f"《{self.title}》{self.article}"
 
     def to_json(self) -> dict:
         return {
