@@ -146,7 +146,7 @@ def _filters(args):
 
 
 def _print_search(result) -> None:
-    from app.views import search_notes, status_label
+    from app.views import search_notes
 
     for note in search_notes(result):
         print(f"({note})")
