@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from app.answer.article import article_answer
 from app.answer.condense import condense_by_rule, condense_question
-from app.answer.extractive import Encoder, extractive_answer, make_citation
+from app.answer.extractive import Encoder, extractive_answer, make_citation, synonym_map
 from app.answer.focus import focus_share
 from app.answer.llm import (
     build_messages,
@@ -28,6 +28,7 @@ from app.answer.qtype import DEFINITION, OTHER, RULE, question_type
 from app.answer.topics import suggest_topics
 from app.answer.types import NO_DIRECT_ANSWER, NOT_FOUND, Answer, Citation
 from app.kb import KnowledgeBase
+from index.query_region import without_region
 from index.retrieve import Filters, Hit, SearchResult
 from ingest.errors import BackendError
 
@@ -101,7 +102,19 @@ def ask_stream(
         yield from _finish(answer, result, qtype)
         return
     if llm is None or failure:
-        answer = _extractive(kb, question, standalone, result.hits, texts, encoder, notice, qtype, docs)
+        answer = _extractive(
+            kb,
+            question,
+            standalone,
+            result.hits,
+            texts,
+            encoder,
+            notice,
+            qtype,
+            docs,
+            result.expansions,
+            result.region,
+        )
         yield from _finish(answer, result, qtype)
         return
     pieces: list[str] = []
@@ -111,7 +124,19 @@ def ask_stream(
             yield {"type": "delta", "text": delta}
     except BackendError as e:
         notice = NOTICE_DOWN.format(reason=e)
-        answer = _extractive(kb, question, standalone, result.hits, texts, encoder, notice, qtype, docs)
+        answer = _extractive(
+            kb,
+            question,
+            standalone,
+            result.hits,
+            texts,
+            encoder,
+            notice,
+            qtype,
+            docs,
+            result.expansions,
+            result.region,
+        )
     else:
         answer = _checked(kb, question, standalone, "".join(pieces), result.hits, texts, encoder)
     _describe(answer, result, qtype)
@@ -165,17 +190,35 @@ def _not_found(kb: KnowledgeBase, question: str, standalone: str, mode: str) -> 
 
 
 def _extractive(
-    kb, question, standalone, hits, texts, encoder, notice=None, qtype: str = OTHER, docs=None
+    kb,
+    question,
+    standalone,
+    hits,
+    texts,
+    encoder,
+    notice=None,
+    qtype: str = OTHER,
+    docs=None,
+    expansions=(),
+    region=(),
 ) -> Answer:
     """Rule questions from the article when a statute answers; others as key points by source."""
-    found = article_answer(standalone, hits, docs, encoder) if qtype == RULE and docs else None
+    synonyms = synonym_map(expansions)
+    asked = without_region(standalone, tuple(region)) if region else standalone
+    found = article_answer(asked, hits, docs, encoder, synonyms) if qtype == RULE and docs else None
     if found is not None:
         text, citations = found
         if any(is_old_citation(c) for c in citations):
             text = text.replace(":", f"({citations[0].status}的旧版本):", 1)
         return Answer(question, standalone, True, "extractive", text, citations, notice=notice)
     text, citations = extractive_answer(
-        standalone, hits, texts, encoder, kb.settings.answer_points, defining=qtype == DEFINITION
+        standalone,
+        hits,
+        texts,
+        encoder,
+        kb.settings.answer_points,
+        defining=qtype == DEFINITION,
+        synonyms=synonyms,
     )
     if not citations:
         answer = _not_found(kb, question, standalone, "extractive")

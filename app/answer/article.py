@@ -13,11 +13,13 @@ import re
 import numpy as np
 
 from app.answer.extractive import Encoder, candidate_sentences, make_citation, score_sentences
+from app.answer.focus import wanted_types
 from app.answer.types import Citation
 from index.retrieve import Hit
 
 STATUTE_HITS = 5  # the best passages searched for an article
 LONG_ARTICLE = 260  # characters above which a 条 is quoted by its 款
+ANSWER_TYPE_BONUS = 0.3  # for a sentence holding the kind of value asked for (a count, a duration)
 _ITEM = re.compile(r"^\s*[（(][一二三四五六七八九十]+[)）]")
 
 
@@ -49,18 +51,26 @@ def _paragraph(text: str, start: int, end: int, pos: int) -> tuple[int, int]:
 
 
 def article_answer(
-    question: str, hits: list[Hit], docs: dict, encoder: Encoder
+    question: str, hits: list[Hit], docs: dict, encoder: Encoder, synonyms: dict[str, str] | None = None
 ) -> tuple[str, list[Citation]] | None:
     """``(answer, citations)`` quoting the best-matching article, or None when no passage is a statute's."""
-    statute = [h for h in hits[:STATUTE_HITS] if h.row.article and h.row.file in docs]
-    if not statute:
+    top = [h for h in hits[:STATUTE_HITS] if h.row.file in docs]
+    if not any(h.row.article for h in top):
         return None
-    texts = {h.row.file: docs[h.row.file].text for h in statute}
-    sentences = candidate_sentences(statute, texts)
+    texts = {h.row.file: docs[h.row.file].text for h in top}
+    sentences = candidate_sentences(top, texts)
     if not sentences:
         return None
-    scores, _ = score_sentences(question, sentences, encoder)
+    scores, _ = score_sentences(question, sentences, encoder, synonyms=synonyms)
+    wanted = wanted_types(question)
+    if wanted:  # 任期几年 is answered by the sentence that states a duration
+        scores = scores + np.array(
+            [ANSWER_TYPE_BONUS if any(p.search(s.text) for p in wanted) else 0.0 for s in sentences],
+            dtype=np.float32,
+        )
     best = sentences[int(np.argmax(scores))]
+    if not best.row.article:
+        return None  # the best answer is in a document without articles: key points instead
     row, doc = best.row, docs[best.row.file]
     start, end = _article_span(doc, row.article, best.start, row.start, row.end)
     if end - start > LONG_ARTICLE:

@@ -112,13 +112,30 @@ def candidate_sentences(hits: list[Hit], texts: dict[str, str]) -> list[Sentence
     return out
 
 
-def keyword_share(question_tokens: set[str], texts: list[str]) -> np.ndarray:
-    """IDF-weighted share of the question's tokens in each text (IDF over ``texts``)."""
+def keyword_share(
+    question_tokens: set[str], texts: list[str], synonyms: dict[str, str] | None = None
+) -> np.ndarray:
+    """IDF-weighted share of the question's tokens in each text (IDF over ``texts``).
+
+    ``synonyms`` maps a name the text uses to the question's own word (业主委员会 -> 业委会)."""
+    if synonyms:
+        texts = [_as_question_words(t, synonyms) for t in texts]
     token_sets = [set(tokenize(normalise_query(t))) for t in texts]
     n = len(texts)
     idf = {t: math.log(1 + (n + 1) / (1 + sum(t in s for s in token_sets))) for t in question_tokens}
     total = sum(idf.values()) or 1.0
     return np.array([sum(idf[t] for t in question_tokens & s) / total for s in token_sets], dtype=np.float32)
+
+
+def _as_question_words(text: str, synonyms: dict[str, str]) -> str:
+    for alternative in sorted(synonyms, key=len, reverse=True):
+        text = text.replace(alternative, synonyms[alternative])
+    return text
+
+
+def synonym_map(expansions) -> dict[str, str]:
+    """Alternative -> the question's term, from a search result's thesaurus expansions."""
+    return {alt: e.term for e in expansions for alt in e.alternatives}
 
 
 def _scaled(values: np.ndarray) -> np.ndarray:
@@ -127,7 +144,11 @@ def _scaled(values: np.ndarray) -> np.ndarray:
 
 
 def score_sentences(
-    question: str, sentences: list[Sentence], encoder: Encoder, defining: bool = False
+    question: str,
+    sentences: list[Sentence],
+    encoder: Encoder,
+    defining: bool = False,
+    synonyms: dict[str, str] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(score of each sentence for the question, their passage vectors).
 
@@ -136,7 +157,7 @@ def score_sentences(
     """
     vectors = encoder.passages([s.text for s in sentences])
     dense = vectors @ encoder.query(question)
-    keywords = keyword_share(set(tokenize(normalise_query(question))), [s.text for s in sentences])
+    keywords = keyword_share(set(tokenize(normalise_query(question))), [s.text for s in sentences], synonyms)
     rank = np.array([1.0 / (1 + s.source) for s in sentences], dtype=np.float32)
     scores = DENSE_WEIGHT * _scaled(dense) + KEYWORD_WEIGHT * keywords + RANK_WEIGHT * rank
     if defining:
@@ -260,12 +281,13 @@ def extractive_answer(
     encoder: Encoder,
     points: int = 5,
     defining: bool = False,
+    synonyms: dict[str, str] | None = None,
 ) -> tuple[str, list[Citation]]:
     """Lead line plus numbered key points grouped by source (best first), each ending with its [n]; quotes verbatim."""
     sentences = candidate_sentences(hits, texts)
     if not sentences:
         return "", []
-    scores, vectors = score_sentences(question, sentences, encoder, defining)
+    scores, vectors = score_sentences(question, sentences, encoder, defining, synonyms)
     chosen = [sentences[i] for i in select_points(sentences, scores, vectors, points)]
     files: list[str] = []
     for sent in chosen:  # sources in the order of their best point
