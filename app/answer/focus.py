@@ -21,7 +21,7 @@ from ingest.dedup import normalise
 
 # Words that say what kind of answer is wanted, not what it is about.
 QUESTION_WORDS = frozenset(
-    """怎么 怎样 如何 什么 什么样 哪些 哪个 哪里 哪儿 哪一级 多少 几 几人 几年 多久 多长 是否 能否 可以 能 会 要 需要 应当 应该
+    """怎么 怎样 如何 什么 什么样 哪些 有哪些 哪个 哪里 哪儿 哪一级 多少 几 几人 几年 多久 多长 是否 能否 可以 能 会 要 需要 应当 应该
     吗 呢 啊 几个 具体 指 意思 是 有 有没有 没有 谁 为什么 干什么 做什么 办 怎么办 时候 一般 主要 方面 情况 工作 问题
     规定 要求 标准 条件 程序 流程 步骤 方法 办法 做法 措施 怎么样 其 该 这个 那个 咱们 我们 我 你 当地 这里""".split()
 )
@@ -63,6 +63,17 @@ def content_words(question: str) -> list[str]:
     ]
 
 
+def _presence(word: str, text: str, alternatives) -> float:
+    """1 when the word (or an alternative name) is in the text; for a long word the share of its
+    character pairs that are (社区党支部 in 社区（村）党支部书记), else 0."""
+    if word in text or any(normalise(a) in text for a in alternatives):
+        return 1.0
+    if len(word) < 3:
+        return 0.0
+    pairs = [word[i : i + 2] for i in range(len(word) - 1)]
+    return sum(p in text for p in pairs) / len(pairs)
+
+
 def focus_share(
     question: str,
     hits: list[Hit],
@@ -87,11 +98,7 @@ def focus_share(
     best = 0.0
     for hit in hits[:FOCUS_PASSAGES]:
         text = normalise(f"{hit.row.title}{hit.row.section}{hit.row.text}")
-        held = sum(
-            weight
-            for w, weight in weights.items()
-            if w in text or any(normalise(a) in text for a in alternatives.get(w, ()))
-        )
+        held = sum(weight * _presence(w, text, alternatives.get(w, ())) for w, weight in weights.items())
         share = held / total
         if wanted and not any(p.search(hit.row.text) for p in wanted):
             share *= NO_ANSWER_TYPE
