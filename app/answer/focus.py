@@ -26,6 +26,7 @@ QUESTION_WORDS = frozenset(
     规定 要求 标准 条件 程序 流程 步骤 方法 办法 做法 措施 怎么样 其 该 这个 那个 咱们 我们 我 你 当地 这里""".split()
 )
 FOCUS_PASSAGES = 3  # the best passages examined
+PAIR_SHARE = 0.75  # a long word counts as present when this share of its character pairs is
 NO_ANSWER_TYPE = 0.3  # share kept by a passage without the kind of value the question asks for
 _NUM = r"[0-9０-９一二两三四五六七八九十百千万半]+"
 # What a rule question asks for, and what a passage that states it must hold (answer-type check):
@@ -65,13 +66,14 @@ def content_words(question: str) -> list[str]:
 
 def _presence(word: str, text: str, alternatives) -> float:
     """1 when the word (or an alternative name) is in the text; for a long word the share of its
-    character pairs that are (社区党支部 in 社区（村）党支部书记), else 0."""
+    character pairs that are, when most are (社区党支部 in 社区（村）党支部书记), else 0."""
     if word in text or any(normalise(a) in text for a in alternatives):
         return 1.0
     if len(word) < 3:
         return 0.0
     pairs = [word[i : i + 2] for i in range(len(word) - 1)]
-    return sum(p in text for p in pairs) / len(pairs)
+    share = sum(p in text for p in pairs) / len(pairs)
+    return share if share >= PAIR_SHARE else 0.0
 
 
 def focus_share(
