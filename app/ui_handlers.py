@@ -40,7 +40,7 @@ class Handlers:
         self.kb = kb
 
     # -- chat ----------------------------------------------------------------------------
-    def ask(self, question: str, turns: list[dict], kind: str, region: str):
+    def ask(self, question: str, turns: list[dict], kind: str, region: str, all_versions: bool = False):
         """Stream one answer: yields (question box, turns, chat html, copy text)."""
         from app.ask_service import ask_stream
 
@@ -60,7 +60,14 @@ class Handlers:
         yield "", turns, chat_html(turns), ""
         filters = Filters(kind=kind or None, region=region or None)
         try:
-            for event in ask_stream(self.kb, question, history, None, None if filters.empty() else filters):
+            for event in ask_stream(
+                self.kb,
+                question,
+                history,
+                None,
+                None if filters.empty() else filters,
+                all_versions=bool(all_versions),
+            ):
                 if event["type"] == "standalone":
                     turn["standalone"] = event["text"]
                 elif event["type"] == "delta":
