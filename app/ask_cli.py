@@ -42,9 +42,7 @@ def print_answer_tail(answer: Answer, streamed: str) -> None:
     if answer.citations:
         out.write("\n引用:\n")
         for c in answer.citations:
-            place = " · ".join(
-                x for x in (f"《{c.title}》", c.section if c.section != c.title else "", c.region) if x
-            )
+            place = " · ".join(x for x in (c.label, c.section if c.section != c.title else "", c.region) if x)
             out.write(f"[{c.n}] {place}  ({c.file} {c.start}-{c.end})\n    「{c.quote}」\n")
     if answer.suggestions:
         out.write(f"\n知识库涵盖的主题, 可以试着问: {'、'.join(answer.suggestions)}\n")

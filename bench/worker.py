@@ -152,7 +152,7 @@ def run_ours(rows: list[Row], queries: list[str], base: int, seed: int, work: Pa
         Filters(region="大连"),
         Filters(kind="经验交流/案例"),
         Filters(year=2020),
-        Filters(region="浙江省", kind="政策/讲话"),
+        Filters(region="浙江省", kind="领导讲话"),
         Filters(region="深圳", cases_only=True),
     ]
     filtered_hits: list[int] = []

@@ -117,7 +117,7 @@ def find_front_matter(text: str, stated_title: str | None = None, have_title: bo
 
 
 def _title_line(lines, head: int, kinds: dict[int, str], stated: str | None) -> int | None:
-    if stated:
+    if stated and not _HEADING.match(stated):  # a Markdown file may open on 第一章, not on its title
         for i in range(min(max(head + 1, 15), len(lines))):
             if lines[i][2].replace(" ", "") == stated.replace(" ", ""):
                 return i

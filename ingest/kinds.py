@@ -64,19 +64,17 @@ def classify_document(
     applies; the sections' own kinds decide then.
     """
     party = bool(_PARTY_ISSUER.search(issuer or "")) or title.startswith(("中国共产党", "中共"))
-    if articles >= 3 or (articles and (_LAW_SUFFIX.search(title) or _RULE_SUFFIX.search(title))):
-        if party and _RULE_SUFFIX.search(title):
+    rule = _RULE_SUFFIX.search(title)
+    if articles >= 3 or (articles and (_LAW_SUFFIX.search(title) or rule)):
+        if party and rule:
             return PARTY_RULE, ""
         if _LAW_SUFFIX.search(title) and not regional:
             return LAW, "法律"
-        if "decree" in removed_kinds or (
-            _RULE_SUFFIX.search(title) and re.search(r"(规定|办法|细则)", title)
-        ):
-            if "doc_no" in removed_kinds and "decree" not in removed_kinds:
-                return NORMATIVE, ""
-            return LAW, "规章"
-        if title.endswith("条例") or re.search(r"条例(（[^（）]*）)?$", title):
-            return LAW, ("地方性法规" if regional else "行政法规")
+        if "decree" in removed_kinds:
+            return LAW, "规章"  # published by a 政府令 or 部令
+        if rule and re.search(r"(规定|办法|细则)", rule.group(1)):
+            # with a 文号 it is a government document setting rules, not a 规章
+            return (NORMATIVE, "") if "doc_no" in removed_kinds else (LAW, "规章")
         return LAW, ("地方性法规" if regional else "行政法规")
     if "doc_no" in removed_kinds or "doc_meta" in removed_kinds or _NORMATIVE_TITLE.search(title):
         if party and _RULE_SUFFIX.search(title):

@@ -87,12 +87,29 @@ def describe_policy(title: str, text: str, removed: list[Removed]) -> PolicyMeta
         meta.dates["成文"] = _iso(*bare[-1].groups())  # the date under the 落款
     elif bare and not meta.dates:
         meta.dates["发布"] = _iso(*bare[0].groups())
-    if not meta.issuer:
-        about = _ABOUT.match(title)
-        if about and _ORG_END.search(about.group(1)):
-            meta.issuer = about.group(1)
+    about = _ABOUT.match(title)
+    if about and _ORG_END.search(about.group(1)):
+        joint = joint_issuers(about.group(1))
+        if not meta.issuer or (len(joint) > 1 and joint[0] == meta.issuer):
+            meta.issuer = "、".join(joint)
     _region(title, head, meta)
     return meta
+
+
+def joint_issuers(names: str) -> list[str]:
+    """Authorities written one after another (spaces lost): 中共某市委组织部某市民政局 -> both.
+
+    A new authority starts where a place name or 中共 follows an authority's ending.
+    """
+    cuts = [0]
+    for i in range(2, len(names) - 2):
+        rest = names[i:]
+        if _ORG_END.search(names[cuts[-1] : i]) and (
+            rest.startswith(("中共", "共青团", "国务院")) or leading_region(rest)
+        ):
+            cuts.append(i)
+    parts = [names[a:b] for a, b in zip(cuts, cuts[1:] + [len(names)], strict=False)]
+    return parts if all(_ORG_END.search(p) for p in parts) else [names]
 
 
 def _enactment(head: str, meta: PolicyMeta) -> None:

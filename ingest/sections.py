@@ -33,6 +33,7 @@ class Paragraph:
     lead: str | None = None
     heading: bool = False
     dash: bool = False
+    label: bool = False  # 【本期领学人】: opens a new part, but its words are not the part's title
     places: set[tuple[str, ...]] = field(default_factory=set)  # city-level paths named in the opening
 
 
@@ -67,6 +68,7 @@ def paragraphs_of(text: str, learned: dict[str, str]) -> list[Paragraph]:
         elif first and len(first.group()) <= LEAD_MAX and len(first.group()) < len(body):
             para.lead = first.group()[:-1]
         para.dash = body.startswith(("——", "—", "--"))
+        para.label = is_label(body)
         para.places = _subject_places(body[:_PLACE_WINDOW], learned)
         out.append(para)
     return out
@@ -189,7 +191,7 @@ def _case_starts(paras: list[Paragraph]) -> list[int]:
     starts = {0}
     # Explicit headings open sections, unless they are a single title-like first line.
     for i, p in enumerate(paras):
-        if p.heading and i + 1 < len(paras) and not paras[i + 1].heading:
+        if (p.heading or p.label) and i + 1 < len(paras) and not paras[i + 1].heading:
             starts.add(i)
     # Runs of parallel lead sentences.
     common = _common_bigrams(paras)

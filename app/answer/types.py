@@ -40,8 +40,6 @@ class Citation:
             "quote": self.quote,
             "start": self.start,
             "end": self.end,
-            "article": self.article,
-            "status": self.status,
         }
 
 

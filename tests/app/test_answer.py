@@ -183,8 +183,6 @@ def test_json_has_exactly_the_contract_keys():
         "quote",
         "start",
         "end",
-        "article",
-        "status",
     ]
     json.dumps(data, ensure_ascii=False)
 

@@ -98,3 +98,18 @@ def test_validity_set_by_hand_survives_reingest(capsys, monkeypatch, statutes):
     assert code == 2 and "现行有效" in err
     code, _, err = run(capsys, monkeypatch, settings, "validity", "nothing.txt", "已废止")
     assert code == 2 and "nothing.txt" in err
+
+
+def test_the_library_tab_sets_validity_for_an_administrator_only(statutes):
+    from app.kb import KnowledgeBase
+    from app.ui_handlers import Handlers
+
+    settings, _ = statutes
+    locked = Handlers(KnowledgeBase(settings.model_copy(update={"admin_password": "秘密"})))
+    message, table, view = locked.set_validity("qinghe_property_2016.txt", "现行有效", "不对")
+    assert "管理员密码不正确" in message
+    handlers = Handlers(KnowledgeBase(settings))
+    message, table, view = handlers.set_validity("qinghe_property_2016.txt", "现行有效", "")
+    assert "人工设定" in message and "现行有效（人工）" in table and "现行有效" in view
+    message, table, _ = handlers.set_validity("qinghe_property_2016.txt", "自动", "")
+    assert "旧版 · 已被修订" in table

@@ -106,7 +106,7 @@ def test_dates(docs):
 
 def test_issuer_and_doc_no_are_metadata_not_text(docs):
     expected = {
-        "qinghe_opinion_2023.docx": ("中共青禾市委组织部", "青组发〔2023〕12号"),
+        "qinghe_opinion_2023.docx": ("中共青禾市委组织部、青禾市住房和城乡建设局", "青组发〔2023〕12号"),
         "yunling_notice_training.html": ("云岭省民政厅", "云民函〔2022〕8号"),
         "qinghe_notice_renovation.pdf": ("青禾市人民政府办公室", "青政办发〔2021〕30号"),
         "qinghe_maintenance_fund.docx": ("青禾市人民政府", "青禾市人民政府令第15号"),
