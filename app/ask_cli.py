@@ -18,6 +18,9 @@ def add_ask_command(subparsers) -> None:
     )
     s.add_argument("--kind", help="只依据某类文档, 如 法律法规、规范性文件、领导讲话、经验交流/案例")
     s.add_argument("--region", help="只依据某地的材料, 如 大连")
+    from app.cli import add_query_options
+
+    add_query_options(s)
     s.set_defaults(func=cmd_ask)
 
 
@@ -48,11 +51,12 @@ def print_answer_tail(answer: Answer, streamed: str) -> None:
     out.flush()
 
 
-def _ask_plain(kb, question: str, llm_mode, filters) -> None:
+def _ask_plain(kb, question: str, llm_mode, filters, options) -> None:
     from app.ask_service import ask_stream
+    from app.render import understood_text
 
     streamed: list[str] = []
-    for event in ask_stream(kb, question, llm_mode=llm_mode, filters=filters):
+    for event in ask_stream(kb, question, llm_mode=llm_mode, filters=filters, **options):
         if event["type"] == "standalone" and event["text"] != question:
             sys.stdout.write(f"(按独立问题检索: {event['text']})\n")
         elif event["type"] == "curated":
@@ -66,6 +70,9 @@ def _ask_plain(kb, question: str, llm_mode, filters) -> None:
             sys.stdout.flush()
         elif event["type"] == "done":
             print_answer_tail(event["answer"], "".join(streamed))
+            understood = understood_text(event["answer"])
+            if understood:
+                sys.stdout.write(f"({understood})\n")
 
 
 def cmd_ask(args) -> int:
@@ -75,11 +82,14 @@ def cmd_ask(args) -> int:
 
     kb = _kb(args)
     filters = _filters(args)
+    options = {"use_region": not args.no_region, "all_versions": args.all_versions}
     if args.question:
         question = " ".join(args.question)
         if args.json:
-            _print_json(answer_json(ask(kb, question, llm_mode=args.llm, filters=filters)))
+            _print_json(answer_json(ask(kb, question, llm_mode=args.llm, filters=filters, **options)))
         else:
-            _ask_plain(kb, question, args.llm, filters)
+            _ask_plain(kb, question, args.llm, filters, options)
         return 0
-    return json_per_line(args, "问题", lambda q: answer_json(ask(kb, q, llm_mode=args.llm, filters=filters)))
+    return json_per_line(
+        args, "问题", lambda q: answer_json(ask(kb, q, llm_mode=args.llm, filters=filters, **options))
+    )

@@ -171,6 +171,10 @@ def _filters(args):
 
 
 def _print_search(result) -> None:
+    from app.views import search_notes
+
+    for note in search_notes(result):
+        print(f"({note})")
     if not result.found:
         print("知识库中没有找到与该问题相关的内容。")
         return
@@ -191,11 +195,14 @@ def cmd_search(args) -> int:
 
     kb = _kb(args)
     filters = _filters(args)
+    options = {"use_region": not args.no_region, "all_versions": args.all_versions}
     if args.query:
-        result = kb.search(" ".join(args.query), args.k, filters, args.mode)
+        result = kb.search(" ".join(args.query), args.k, filters, args.mode, **options)
         _print_json(search_json(result)) if args.json else _print_search(result)
         return 0
-    return json_per_line(args, "检索词", lambda q: search_json(kb.search(q, args.k, filters, args.mode)))
+    return json_per_line(
+        args, "检索词", lambda q: search_json(kb.search(q, args.k, filters, args.mode, **options))
+    )
 
 
 def json_per_line(args, what: str, answer_one) -> int:
@@ -210,15 +217,23 @@ def json_per_line(args, what: str, answer_one) -> int:
 
 
 def cmd_eval(args) -> int:
-    from app.evaluate import evaluate, format_table, read_questions
+    from app.evaluate import evaluate, evaluate_answers, format_answer_table, format_table, read_questions
 
     kb = _kb(args)
     modes = ["keyword", "dense", "hybrid"] + (["hybrid+rerank"] if kb.settings.rerank_model else [])
-    scores = evaluate(kb, read_questions(Path(args.questions)), modes)
+    questions = read_questions(Path(args.questions))
+    scores = evaluate(kb, questions, modes)
+    answers = None if args.no_answers else evaluate_answers(kb, questions)
     if args.json:
-        _print_json([s.as_dict() for s in scores])
+        out = {"retrieval": [s.as_dict() for s in scores]}
+        if answers is not None:
+            out["answers"] = answers.as_dict()
+        _print_json(out)
     else:
         print(format_table(scores))
+        if answers is not None:
+            print()
+            print(format_answer_table(answers))
     return 0
 
 
@@ -252,6 +267,13 @@ def cmd_restore(args) -> int:
         f"分块 {info['chunks']}，新算向量 {info['embedded']}"
     )
     return 0
+
+
+def add_query_options(parser) -> None:
+    parser.add_argument("--no-region", action="store_true", help="不按问题中提到的地区优先排序")
+    parser.add_argument(
+        "--all-versions", action="store_true", help="已被修订或废止的旧版本与现行版本一起检索"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -293,12 +315,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--mode", choices=["hybrid", "dense", "keyword"], help="检索方式: 混合 (默认)、向量或关键词"
     )
+    add_query_options(s)
     s.add_argument("--json", action="store_true", help="以 JSON 输出 (每个检索词一行)")
     s.set_defaults(func=cmd_search)
 
-    s = sub.add_parser("eval", help="在问题集上评测检索")
+    s = sub.add_parser("eval", help="在问题集上评测检索与回答")
     s.add_argument("questions", help="问题集文件 (JSONL: 每行 question 与 gold)")
-    s.add_argument("--json", action="store_true", help="以 JSON 输出各检索方式的指标")
+    s.add_argument("--no-answers", action="store_true", help="只评测检索, 不生成回答")
+    s.add_argument("--json", action="store_true", help="以 JSON 输出各检索方式与回答的指标")
     s.set_defaults(func=cmd_eval)
 
     from app.ask_cli import add_ask_command

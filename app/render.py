@@ -162,6 +162,9 @@ def turn_html(i: int, turn: dict) -> str:
     else:
         if answer.notice:
             parts.append(f'<div class="pkb-notice">{esc(answer.notice)}</div>')
+        understood = understood_text(answer)
+        if understood:
+            parts.append(f'<div class="pkb-meta">{esc(understood)}</div>')
         if not answer.found:
             parts.append(_not_found(answer))
         else:
@@ -295,3 +298,15 @@ mark { background: #fde68a; color: inherit; padding: 0 1px; }
 .pkb-table th, .pkb-table td { border-bottom: 1px solid #e5e7eb; padding: 4px 6px; text-align: left; vertical-align: top; }
 .pkb-ok { color: #15803d; } .pkb-err { color: #b91c1c; }
 """
+
+
+def understood_text(answer) -> str:
+    """What the search understood: the synonyms it also searched and the region it favoured."""
+    parts = []
+    if getattr(answer, "expansions", None):
+        parts.append(
+            "同时检索: " + "; ".join(f"{e['term']}→{'、'.join(e['alternatives'])}" for e in answer.expansions)
+        )
+    if getattr(answer, "region", None):
+        parts.append(f"优先该地区的文件: {answer.region[-1]}")
+    return " · ".join(parts)

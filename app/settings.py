@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     top_k: int = Field(5, ge=1)
     min_relevance: float | None = None  # None: the calibrated default of the embedding mode
     rerank_model: str | None = None  # a cross-encoder directory or name for sentence-transformers
+    # Query understanding, each part switchable so its effect can be measured (policykb eval)
+    thesaurus: bool = True  # expand keyword queries with index/data/thesaurus.tsv
+    question_region: bool = True  # rank passages of a region named in the question first
+    prefer_current: bool = True  # superseded versions only when nothing in force answers
 
     # Answers
     llm_mode: Literal["none", "openai"] = "none"
@@ -59,6 +63,9 @@ class Settings(BaseSettings):
     llm_timeout: float = 60.0
     llm_temperature: float = 0.1
     answer_points: int = Field(5, ge=1)
+    question_types: bool = True  # rule and definition questions answered from the article / defining sentence
+    focus_check: bool = True  # refuse when the passages mention the topic but not what is asked
+    focus_min: float | None = None  # None: the calibrated default of the embedding mode
 
     # App
     host: str = "127.0.0.1"

@@ -76,6 +76,9 @@ def build_app(kb: KnowledgeBase) -> gr.Blocks:
                         with gr.Row():
                             ask_kind = gr.Dropdown([("全部类型", "")], value="", label="限定类型", scale=1)
                             ask_region = gr.Dropdown([("全部地区", "")], value="", label="限定地区", scale=1)
+                            ask_old = gr.Checkbox(
+                                label="包含旧版本", value=False, scale=0, elem_id="pkb-all-versions"
+                            )
                             clear = gr.Button("新对话", scale=0)
                         with gr.Accordion("复制答案（含引用）", open=False):
                             copy = gr.Textbox(label="答案与出处（点右上角按钮复制）", lines=8, interactive=False,
@@ -175,7 +178,9 @@ def build_app(kb: KnowledgeBase) -> gr.Blocks:
             curated_changes = build_admin_tab(kb, chat, turns)
 
         # chat
-        ask_io = dict(inputs=[question, turns, ask_kind, ask_region], outputs=[question, turns, chat, copy])
+        ask_io = dict(
+            inputs=[question, turns, ask_kind, ask_region, ask_old], outputs=[question, turns, chat, copy]
+        )
         send.click(h.ask, **ask_io, **ASK)
         question.submit(h.ask, **ask_io, **ASK)
         chat.cite(h.cite, inputs=[turns], outputs=[source], **READ)

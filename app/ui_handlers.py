@@ -70,7 +70,15 @@ class Handlers:
         self.kb = kb
 
     # -- chat ----------------------------------------------------------------------------
-    def ask(self, question: str, turns: list[dict], kind: str, region: str, request: gr.Request = None):
+    def ask(
+        self,
+        question: str,
+        turns: list[dict],
+        kind: str,
+        region: str,
+        all_versions: bool = False,
+        request: gr.Request = None,
+    ):
         """Stream one answer: yields (question box, turns, chat html, copy text)."""
         from app.ask_service import ask_stream
         from app.feedback_service import identity_of
@@ -92,7 +100,15 @@ class Handlers:
         filters = Filters(kind=kind or None, region=region_name(region))
         try:
             filters = None if filters.empty() else filters
-            for event in ask_stream(self.kb, question, history, None, filters, identity_of(request)):
+            for event in ask_stream(
+                self.kb,
+                question,
+                history,
+                None,
+                filters,
+                all_versions=bool(all_versions),
+                identity=identity_of(request),
+            ):
                 if event["type"] == "standalone":
                     turn["standalone"] = event["text"]
                 elif event["type"] == "curated":

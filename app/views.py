@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from index.retrieve import SearchResult
+from index.retrieve import SearchResult, is_old
 from ingest.types import Document
 
 
@@ -59,6 +59,10 @@ def search_json(result: SearchResult) -> dict:
         "query": result.query,
         "found": result.found,
         "mode": result.mode,
+        "expansions": [e.to_json() for e in result.expansions],
+        "region": result.region,
+        "all_versions": result.all_versions,
+        "old_versions_only": result.old_versions_only,
         "results": [
             {
                 "rank": rank,
@@ -103,3 +107,23 @@ def matches_document(doc: Document, query: str, normalised: str) -> bool:
         or bool(normalised)
         and all(w in haystack for w in normalised.split())
     )
+
+
+def search_notes(result: SearchResult) -> list[str]:
+    """What the search understood, for the user: synonyms used, the region it favoured, old versions."""
+    notes = []
+    if result.expansions:
+        pairs = "; ".join(f"{e.term} → {'、'.join(e.alternatives)}" for e in result.expansions)
+        notes.append(f"同时检索了同义词/全称: {pairs}")
+    if result.region:
+        notes.append(
+            f"问题中提到的地区: {''.join(result.region[-1:])} (优先显示该地及上级、全国的文件; 不按地区排序用 --no-region)"
+        )
+    if result.old_versions_only:
+        notes.append("现行文件中没有找到, 以下为已被修订或废止的旧版本")
+    return notes
+
+
+def status_label(row) -> str:
+    """【旧版·已被修订】 for a superseded version, empty otherwise."""
+    return f"【旧版·{row.status}】" if is_old(row) else ""

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from index.embeddings import Embedder, EmbeddingCache
-from index.keyword import KeywordIndex
+from index.keyword import KeywordIndex, tokenizer_fingerprint
 from index.vectorstore import VectorStore
 from ingest.dedup import find_near_duplicates
 from ingest.types import Document
@@ -191,19 +191,30 @@ class Catalog:
                 [r.id for r in part], [r.text for r in part], [r.metadata() for r in part], vectors
             )
         current = [r.id for r in self.rows]
-        if removed or todo or current != [r.id for r in rows] or not (self.keyword_dir / "ids.json").exists():
+        if (
+            removed
+            or todo
+            or current != [r.id for r in rows]
+            or not (self.keyword_dir / "ids.json").exists()
+            or self._tokenizer_changed()
+        ):
             self._write_keyword(rows)
         self.vectors.delete(removed)
         return stats
 
     def _write_keyword(self, rows: list[Row]) -> None:
         # The saved index's tokens are reused: only new or changed texts are tokenised again.
-        keyword = KeywordIndex.build(
-            [r.id for r in rows], [f"{r.section}\n{r.text}" for r in rows], self.keyword_dir
-        )
+        # ...unless the segmenter changed (a new thesaurus): then every text is tokenised afresh.
+        reuse = None if self._tokenizer_changed() else self.keyword_dir
+        keyword = KeywordIndex.build([r.id for r in rows], [f"{r.section}\n{r.text}" for r in rows], reuse)
         lines = "\n".join(json.dumps(asdict(r), ensure_ascii=False) for r in rows)
-        keyword.save(self.keyword_dir, extra={"rows.jsonl": lines})
+        keyword.save(self.keyword_dir, extra={"rows.jsonl": lines, "tokenizer.txt": tokenizer_fingerprint()})
         self._state = (rows, keyword)
+
+    def _tokenizer_changed(self) -> bool:
+        """A new thesaurus segments text differently: the stored keyword index must be rebuilt."""
+        path = self.keyword_dir / "tokenizer.txt"
+        return not path.exists() or path.read_text("utf-8").strip() != tokenizer_fingerprint()
 
     def consistent(self) -> bool:
         """True when Chroma and the keyword index hold the same chunk ids."""

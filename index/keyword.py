@@ -1,10 +1,11 @@
-"""Chinese keyword index: BM25 (bm25s) over jieba tokens with a domain dictionary and stopwords."""
+"""Chinese keyword index: BM25 (bm25s) over jieba tokens (thesaurus terms as dictionary) without stopwords."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
+import math
 import os
 import re
 import shutil
@@ -15,7 +16,11 @@ from pathlib import Path
 
 import numpy as np
 
+from index.thesaurus import Expansion, default_thesaurus
+
 _DATA = Path(__file__).parent / "data"
+TERM_FREQ = 30000  # high enough that jieba keeps a thesaurus term whole (业主委员会, 网格员)
+EXPANSION_WEIGHT = 0.8  # an alternative name counts a little less than the user's own word
 
 
 @lru_cache(maxsize=1)
@@ -24,7 +29,8 @@ def _tokenizer():
 
     jieba.setLogLevel(60)
     tok = jieba.Tokenizer()
-    tok.load_userdict(str(_DATA / "domain_dict.txt"))
+    for term in default_thesaurus().terms:
+        tok.add_word(term, TERM_FREQ, "n")
     return tok
 
 
@@ -40,6 +46,11 @@ def _compact(corpus: list[np.ndarray], vocab: dict[str, int]) -> tuple[list[np.n
     terms = sorted(vocab, key=vocab.get)
     kept = {t: int(mapping[i]) for i, t in enumerate(terms) if used[i]}
     return [mapping[arr] for arr in corpus], kept
+
+
+def tokenizer_fingerprint() -> str:
+    """Changes whenever the segmenter's dictionary changes, so stored keyword indexes get rebuilt."""
+    return default_thesaurus().fingerprint
 
 
 def _bm25s():
@@ -169,26 +180,65 @@ class KeywordIndex:
         index.reused = reused
         return index
 
-    def scores(self, query: str) -> np.ndarray:
-        """BM25 score of every row for ``query`` (zeros when nothing matches)."""
+    def scores(self, query: str, expansions: list[Expansion] | None = None) -> np.ndarray:
+        """BM25 score of every row for ``query`` plus, weighted, for the alternatives of ``expansions``."""
         tokens = tokenize(normalise_query(query))
         if self._model is None or not tokens:
             return np.zeros(len(self.ids), dtype=np.float32)
+        extra = [t for t in self.expansion_tokens(expansions or []) if t not in tokens]
         with self._lock:  # bm25s keeps scratch state per call
-            return np.asarray(self._model.get_scores(tokens), dtype=np.float32)
+            scores = np.asarray(self._model.get_scores(tokens), dtype=np.float32)
+            if extra:
+                scores = scores + EXPANSION_WEIGHT * np.asarray(self._model.get_scores(extra), np.float32)
+        return scores
 
-    def coverage(self, query: str) -> float:
+    def expansion_tokens(self, expansions: list[Expansion]) -> list[str]:
+        """Index words of the alternatives that occur in the index (whole words: their bigrams would
+        match every 委员会)."""
+        vocab = self._model.vocab_dict if self._model is not None else {}
+        out = []
+        for e in expansions:
+            for alt in e.alternatives:
+                for w in words(alt):
+                    if w in vocab and w not in out:
+                        out.append(w)
+        return out
+
+    def matched(self, expansions: list[Expansion]) -> list[Expansion]:
+        """The expansions restricted to alternatives the indexed text uses: what the user is shown."""
+        vocab = self._model.vocab_dict if self._model is not None else {}
+        out = []
+        for e in expansions:
+            alts = tuple(a for a in e.alternatives if any(w in vocab for w in words(a)) and words(a) == [a])
+            if alts:
+                out.append(Expansion(e.term, e.kind, alts))
+        return out
+
+    def coverage(self, query: str, expansions: list[Expansion] | None = None) -> float:
         """Share of the query's wording (by characters) that occurs in the indexed text at all.
 
         A question about 护照 or 个人所得税 has words the corpus never uses; that, more than
-        any similarity score, tells an out-of-scope question.
+        any similarity score, tells an out-of-scope question. A word the text uses under
+        another name (居委会 for 居民委员会) counts as used.
         """
         tokens = words(normalise_query(query))
         if self._model is None or not tokens:
             return 0.0
         vocab = self._model.vocab_dict
+        known = {e.term for e in self.matched(expansions or [])}
         total = sum(len(t) for t in tokens)
-        return sum(len(t) for t in tokens if t in vocab) / total
+        return sum(len(t) for t in tokens if t in vocab or t in known) / total
+
+    def idf(self, token: str) -> float:
+        """log(1 + N / (1 + df)); a word the index never saw gets the highest value."""
+        n = len(self.ids)
+        df = 0
+        if self._model is not None:
+            tid = self._model.vocab_dict.get(token)
+            if tid is not None:
+                indptr = self._model.scores["indptr"]
+                df = int(indptr[tid + 1] - indptr[tid])
+        return math.log(1 + n / (1 + df))
 
     def row(self, chunk_id: str) -> int | None:
         return self._row.get(chunk_id)

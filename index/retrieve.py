@@ -10,11 +10,15 @@ import numpy as np
 
 from index.catalog import Catalog, Row
 from index.keyword import KeywordIndex, normalise_query
+from index.query_region import nearness, question_region, without_region
+from index.thesaurus import Expansion, default_thesaurus
 from ingest.kinds import kinds_for_filter
 
 log = logging.getLogger(__name__)
 
 MODES = ("keyword", "dense", "hybrid")
+OLD_STATUSES = ("已被修订", "已废止")
+REGION_BONUS = 0.3  # at most this share of the best fused score, for a passage of the question's region
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,14 @@ class SearchResult:
     hits: list[Hit] = field(default_factory=list)
     mode: str = "hybrid"
     confidence: float = 0.0  # what the threshold compares: see HybridRetriever.confidence
+    expansions: list[Expansion] = field(default_factory=list)  # thesaurus alternatives also searched
+    region: list[str] = field(default_factory=list)  # region named in the question, used for ranking
+    all_versions: bool = False  # old versions ranked with current ones (else only when nothing current)
+    old_versions_only: bool = False  # nothing in force answered: the hits are superseded versions
+
+
+def is_old(row: Row) -> bool:
+    return row.status in OLD_STATUSES
 
 
 COVERAGE_WEIGHT = 0.05
@@ -78,6 +90,9 @@ class HybridRetriever:
         candidates: int = 50,
         min_relevance: float = 0.0,
         reranker=None,
+        thesaurus: bool = True,
+        question_region: bool = True,
+        prefer_current: bool = True,
     ):
         self.catalog = catalog
         self.mode = mode
@@ -87,6 +102,10 @@ class HybridRetriever:
         self.candidates = candidates
         self.min_relevance = min_relevance
         self.reranker = reranker
+        # Switches for the parts of query understanding, so each one's effect can be measured.
+        self.thesaurus = thesaurus
+        self.question_region = question_region
+        self.prefer_current = prefer_current
         # Masks belong to one row list: the cache holds that list itself (an id() may be reused
         # once a sync frees the old list) and is shared by the app's worker threads.
         self._masks: dict[Filters, np.ndarray] = {}
@@ -116,26 +135,66 @@ class HybridRetriever:
 
     # -- retrieval -------------------------------------------------------------
     def retrieve(
-        self, query: str, k: int = 5, filters: Filters | None = None, mode: str | None = None
+        self,
+        query: str,
+        k: int = 5,
+        filters: Filters | None = None,
+        mode: str | None = None,
+        use_region: bool = True,
+        all_versions: bool = False,
     ) -> SearchResult:
+        """Best ``k`` passages; ``use_region=False`` ignores a region named in the question,
+        ``all_versions`` ranks superseded versions with the ones in force."""
         mode = mode or self.mode
         filters = filters or Filters()
         text = normalise_query(query).strip()
         rows, keyword = self.catalog.snapshot()
         if not text or not rows:
-            return SearchResult(query, False, [], mode)
+            return SearchResult(query, False, [], mode, all_versions=all_versions)
         allowed = None if filters.empty() else self._mask(filters, rows)
         if allowed is not None and not allowed.any():
-            return SearchResult(query, False, [], mode)
+            return SearchResult(query, False, [], mode, all_versions=all_versions)
+        expansions = keyword.matched(default_thesaurus().expand(text)) if self.thesaurus else []
+        region = ()
+        if use_region and self.question_region and not filters.region:
+            region = question_region(text, rows)
         question = self.catalog.embedder.embed_query(text)
-        hits = self._candidates(text, question, mode, allowed, rows, keyword)
+        keyword_text = without_region(text, region) if region else text
+        hits = self._candidates(text, question, mode, allowed, rows, keyword, expansions, keyword_text)
         if self.reranker is not None and hits:
             hits = self.reranker.rerank(text, hits)
+        if region and hits:
+            self._favour_region(hits, region)
+        old_only = False
+        if self.prefer_current and not all_versions:
+            current = [h for h in hits if not is_old(h.row)]
+            old = [h for h in hits if is_old(h.row)]
+            hits = current[:k]
+            self._fill_relevance(hits, question)
+            if old and self.confidence(text, hits, keyword, expansions) < self.min_relevance:
+                hits, old_only = old, True  # nothing in force answers: the older versions, labelled
         hits = hits[:k]
         self._fill_relevance(hits, question)
-        confidence = self.confidence(text, hits, keyword)
+        confidence = self.confidence(text, hits, keyword, expansions)
         found = bool(hits) and confidence >= self.min_relevance
-        return SearchResult(query, found, hits if found else [], mode, confidence)
+        return SearchResult(
+            query,
+            found,
+            hits if found else [],
+            mode,
+            confidence,
+            expansions,
+            list(region),
+            all_versions,
+            old_only and found,
+        )
+
+    def _favour_region(self, hits: list[Hit], region: tuple[str, ...]) -> None:
+        """Passages of the question's region first, then its province's and national ones; none removed."""
+        top = max(h.score for h in hits) or 1.0
+        for h in hits:
+            h.score += REGION_BONUS * top * nearness(h.row, region)
+        hits.sort(key=lambda h: -h.score)
 
     def _mask(self, filters: Filters, rows: list[Row]) -> np.ndarray:
         """Rows passing ``filters``; cached per row list, since the same facets come back often."""
@@ -151,12 +210,14 @@ class HybridRetriever:
             self._masks[filters] = mask
         return mask
 
-    def confidence(self, text: str, hits: list[Hit], keyword: KeywordIndex) -> float:
+    def confidence(
+        self, text: str, hits: list[Hit], keyword: KeywordIndex, expansions: list[Expansion] | None = None
+    ) -> float:
         """Best passage's cosine, nudged by how much of the question's wording the corpus uses at all."""
         if not hits:
             return 0.0
         best = max(h.relevance for h in hits)
-        return best + COVERAGE_WEIGHT * (keyword.coverage(text) - 0.5)
+        return best + COVERAGE_WEIGHT * (keyword.coverage(text, expansions) - 0.5)
 
     def _dense(self, question: np.ndarray, allowed: np.ndarray | None, rows: list[Row], index: KeywordIndex):
         """Row -> cosine of the nearest passages that pass the filter."""
@@ -184,13 +245,15 @@ class HybridRetriever:
         allowed: np.ndarray | None,
         rows: list[Row],
         index: KeywordIndex,
+        expansions: list[Expansion] | None = None,
+        keyword_text: str | None = None,
     ) -> list[Hit]:
         """Fused candidates, best first; relevance is filled only for dense candidates here."""
         dense = self._dense(question, allowed, rows, index) if mode in ("dense", "hybrid") else {}
         keyword: dict[int, float] = {}
         scores = None
         if mode in ("keyword", "hybrid"):
-            scores = index.scores(text)
+            scores = index.scores(keyword_text or text, expansions)
             if allowed is not None:
                 scores = np.where(allowed, scores, 0.0)
             n = min(self.candidates, len(scores))

@@ -31,19 +31,43 @@ class Place:
 @lru_cache(maxsize=1)
 def _gazetteer() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """Parent names by full name, and full names by surface form (full and short)."""
+    parents, surfaces, _ = _tables()
+    return parents, surfaces
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[dict[str, list[str]], dict[str, list[str]], frozenset[str]]:
+    """(parents, surfaces, surfaces that count only as a word of their own).
+
+    The table lists every county-level division (scripts/make_gazetteer.py). Their short forms
+    (义乌, 磐石, 文山) and short names (兴县, 理县, 市中区) hide inside ordinary words and idioms
+    (坚如磐石, 文山会海, 振兴县域, 管理县级, 城市中区), so such a match counts only when the word segmenter
+    cuts the text at both of its ends.
+    """
     parents: dict[str, list[str]] = defaultdict(list)
+    shorts: dict[str, str | None] = {}
+    county: set[str] = set()
     for line in _DATA.read_text("utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        name, _, parent = line.partition("\t")
-        parents[name.strip()].append(parent.strip())
+        cols = [c.strip() for c in line.split("\t")]
+        name, parent = cols[0], cols[1] if len(cols) > 1 else ""
+        parents[name].append(parent)
+        shorts[name] = (cols[2] or None) if len(cols) > 2 else _short_form(name)
+        if len(cols) > 3 and cols[3] == "县":
+            county.add(name)
     surfaces: dict[str, list[str]] = defaultdict(list)
+    checked: set[str] = set()
     for name in parents:
         surfaces[name].append(name)
-        short = _short_form(name)
+        if name in county and len(name) <= 3:  # 市中区 in 城市中区, 兴县 in 振兴县域
+            checked.add(name)
+        short = shorts[name]
         if short and short not in _AMBIGUOUS_SHORT and short != name:
             surfaces[short].append(name)
-    return dict(parents), dict(surfaces)
+            if name in county:
+                checked.add(short)
+    return dict(parents), dict(surfaces), frozenset(checked)
 
 
 def _short_form(name: str) -> str | None:
@@ -69,10 +93,50 @@ def _paths(name: str, parents: dict[str, list[str]]) -> list[tuple[str, ...]]:
 
 
 @lru_cache(maxsize=1)
-def _surface_regex() -> re.Pattern:
+def _surface_index() -> tuple[frozenset[str], tuple[int, ...]]:
     _, surfaces = _gazetteer()
-    names = sorted(surfaces, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, names)))
+    return frozenset(surfaces), tuple(sorted({len(n) for n in surfaces}, reverse=True))
+
+
+def _surface_matches(text: str):
+    """Leftmost-longest gazetteer surfaces in ``text`` (a dictionary scan: thousands of names make
+    one alternation regex slow)."""
+    names, lengths = _surface_index()
+    i, n = 0, len(text)
+    while i < n:
+        for length in lengths:
+            if i + length <= n and text[i : i + length] in names:
+                yield i, i + length, text[i : i + length]
+                break
+        else:
+            i += 1
+            continue
+        i += length
+
+
+@lru_cache(maxsize=1)
+def _segmenter():
+    import jieba
+
+    jieba.setLogLevel(60)
+    return jieba.Tokenizer()
+
+
+def _stands_alone(text: str, start: int, end: int) -> bool:
+    """True when the segmenter cuts ``text`` at both ends of ``start:end`` (磐石 in 坚如磐石 is not a place).
+
+    A full name may lend its last character to the next word (平遥|县委, 魏都|区委)."""
+    lo, hi = max(0, start - 6), min(len(text), end + 6)
+    cuts, pos = {lo}, lo
+    for token in _segmenter().cut(text[lo:hi], HMM=False):
+        pos += len(token)
+        cuts.add(pos)
+    full = text[end - 1 : end] in "县区市旗"
+    return start in cuts and (end in cuts or (full and end - 1 in cuts))
+
+
+# A district followed by 域 is a 区域 (平安区域), a city by 场 a 市场 (东方市场).
+_WORD_AFTER = {"区": "域", "市": "场"}
 
 
 def learn_districts(text: str) -> dict[str, str]:
@@ -101,12 +165,16 @@ class Mention:
 
 def find_places(text: str, learned: dict[str, str] | None = None) -> list[Mention]:
     """Every gazetteer place named in ``text``, with a weight for how likely it is the subject."""
-    parents, surfaces = _gazetteer()
+    parents, surfaces, checked = _tables()
     learned = learned or {}
     found: list[Mention] = []
     spans = []
-    for m in _surface_regex().finditer(text):
-        spans.append((m.start(), m.end(), surfaces[m.group()]))
+    for start, end, surface in _surface_matches(text):
+        if _WORD_AFTER.get(surface[-1]) == text[end : end + 1]:
+            continue
+        if surface in checked and not _stands_alone(text, start, end):
+            continue
+        spans.append((start, end, surfaces[surface]))
     for district in learned:
         for m in re.finditer(re.escape(district), text):
             spans.append((m.start(), m.end(), [district]))

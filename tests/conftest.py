@@ -92,3 +92,26 @@ def writable_kb(tmp_path_factory, embed_cache_path):
     report = ingest(kb, [corpus])
     assert report.ok, report.failed
     return kb
+
+
+LIBRARY = ROOT / "tests" / "fixtures" / "library"
+LIBRARY_SET = ROOT / "tests" / "data" / "library_questions.jsonl"
+DEV2_SET = SHARED / "eval" / "dev2.jsonl"
+
+
+@pytest.fixture(scope="session")
+def library_kb(tmp_path_factory, embed_cache_path):
+    """The fixture library of statutes and official documents plus the five seeds, ingested once."""
+    from app.ingest_service import ingest
+    from app.kb import KnowledgeBase
+    from app.settings import Settings
+
+    root = tmp_path_factory.mktemp("library-kb")
+    folder = root / "library"
+    folder.mkdir()
+    for path in [*CORPUS.glob("*.txt"), *LIBRARY.iterdir()]:
+        shutil.copy(path, folder / path.name)
+    kb = KnowledgeBase(Settings(data_dir=root / "data", corpus_dir=folder, embed_cache=embed_cache_path))
+    report = ingest(kb, [folder])
+    assert report.ok, report.failed
+    return kb

@@ -3,8 +3,8 @@
 With an LLM the model rewrites the question. Without one (or when it fails) a rule
 decides: a question is a follow-up when it opens with a word that points back
 (那, 那么, 还有, 另外, 它, 这, 此, 该, 其) or when it is short (at most 12 characters)
-and names no topic (no domain-dictionary term and no keyword of 3 or more characters).
-A follow-up gets the keywords of the previous user question put in front of it.
+and names no topic (no thesaurus term and no keyword of 3 or more characters).
+A follow-up without a topic of its own gets the previous question's topic (not its focus).
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from __future__ import annotations
 import logging
 import re
 from functools import lru_cache
-from pathlib import Path
 
-from index.keyword import normalise_query, words
+from app.answer.focus import content_words
+from index.keyword import normalise_query
+from index.thesaurus import default_thesaurus
 
 log = logging.getLogger(__name__)
 
@@ -24,15 +25,12 @@ CONDENSE_PROMPT = (
     "你负责把对话中的追问改写成独立问题:结合对话记录,把用户最后的追问改写成一个不看记录也能理解的完整中文问题,"
     "补全它省略的主题。只输出改写后的问题本身,不要回答,不要解释。如果追问本身已经完整,原样输出。"
 )
-_DOMAIN_DICT = Path(__file__).resolve().parents[2] / "index" / "data" / "domain_dict.txt"
 _PUNCT = re.compile(r"[\s\W_]+")
 
 
 @lru_cache(maxsize=1)
 def _domain_terms() -> frozenset[str]:
-    if not _DOMAIN_DICT.exists():
-        return frozenset()
-    return frozenset(line.split()[0] for line in _DOMAIN_DICT.read_text("utf-8").splitlines() if line.strip())
+    return frozenset(default_thesaurus().terms)
 
 
 def is_follow_up(question: str) -> bool:
@@ -42,32 +40,52 @@ def is_follow_up(question: str) -> bool:
         return True
     if len(_PUNCT.sub("", q)) > SHORT_QUESTION:
         return False
-    has_topic = any(t in q for t in _domain_terms()) or any(len(t) >= 3 for t in words(q))
+    has_topic = any(t in q for t in _domain_terms()) or any(len(t) >= 3 for t in content_words(q))
     return not has_topic
 
 
-def _key_terms(question: str) -> list[str]:
-    """Keywords of a question, longest first, without those contained in a longer one."""
-    tokens = sorted(dict.fromkeys(words(normalise_query(question))), key=len, reverse=True)
+_PRONOUNS = ("它们", "它", "这些", "这个", "这", "此", "该", "其")
+
+
+def topic_of(question: str) -> list[str]:
+    """What a question is about: its thesaurus terms (业主委员会, 网格员), longest first without those
+    inside a longer one; without any, its first content words (3456, 工作法)."""
+    q = normalise_query(question)
+    found = sorted((t for t in _domain_terms() if t in q), key=len, reverse=True)
     kept: list[str] = []
-    for t in tokens:
+    for t in found:
         if not any(t in k for k in kept):
             kept.append(t)
-    return sorted(kept, key=question.find)
+    if kept:
+        return sorted(kept, key=q.find)
+    return content_words(q)[:2]
 
 
 def condense_by_rule(question: str, history: list[tuple[str, str]]) -> str:
-    """The question itself, or for a follow-up the previous user question's keywords plus the question."""
-    previous = next((text for role, text in reversed(history) if role == "user" and text.strip()), None)
-    if previous is None or not is_follow_up(question):
+    """The question itself, or for a follow-up that lacks a topic the previous topic put in front.
+
+    Only the topic is carried over (业主委员会), never what the previous question asked about
+    (组建), so 那经费怎么保障? after 怎样组建业主委员会? becomes 业主委员会:经费怎么保障?; a
+    pronoun (它, 这, 该) is replaced by the topic. A follow-up naming its own topic keeps it.
+    """
+    if not is_follow_up(question):
         return question
-    terms = [t for t in _key_terms(previous) if t not in question]
+    previous = [text for role, text in reversed(history) if role == "user" and text.strip()]
+    topic = next((t for t in map(topic_of, previous) if t), [])
     rest = question.strip()
-    for opener in FOLLOW_UP_OPENERS[:4]:  # 那/那么/还有/另外 only join the sentences; 它/这 name the topic
+    for opener in FOLLOW_UP_OPENERS[:4]:  # 那/那么/还有/另外 only join the sentences
         if rest.startswith(opener):
             rest = re.sub(r"^[,,\s]+", "", rest[len(opener) :])
             break
-    return f"{''.join(terms)}:{rest}" if terms else question
+    if not topic or not rest:
+        return question
+    subject = "".join(t for t in topic if t not in rest)
+    for pronoun in _PRONOUNS:
+        if rest.startswith(pronoun):
+            return subject + rest[len(pronoun) :]
+    if any(t in normalise_query(rest) for t in _domain_terms()):
+        return rest  # it names its own topic: 那网格员的经费呢? -> 网格员的经费呢?
+    return f"{subject}:{rest}" if subject else rest
 
 
 def _history_text(history: list[tuple[str, str]], turns: int = 6, chars: int = 300) -> str:

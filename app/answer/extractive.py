@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.answer.focus import content_words
+from app.answer.qtype import DEFINING
 from app.answer.types import Citation
 from index.catalog import Row
 from index.embeddings import Embedder, EmbeddingCache
@@ -32,6 +34,7 @@ MMR_LAMBDA = 0.7
 SHORT_POINT = 20  # normalised characters below which a point is a lead-in and takes the next sentences
 LONG_POINT = 200  # a lead-in is not extended past this many characters
 KEEP_SHARE = 0.65  # a point must score at least this share of the best sentence's score
+DEFINING_BONUS = 0.3  # lifts a defining sentence above the ones that only mention the term
 _HOW = ("怎么", "怎样", "如何", "哪些", "措施", "做法", "办法", "步骤", "途径")
 
 
@@ -109,13 +112,30 @@ def candidate_sentences(hits: list[Hit], texts: dict[str, str]) -> list[Sentence
     return out
 
 
-def keyword_share(question_tokens: set[str], texts: list[str]) -> np.ndarray:
-    """IDF-weighted share of the question's tokens in each text (IDF over ``texts``)."""
+def keyword_share(
+    question_tokens: set[str], texts: list[str], synonyms: dict[str, str] | None = None
+) -> np.ndarray:
+    """IDF-weighted share of the question's tokens in each text (IDF over ``texts``).
+
+    ``synonyms`` maps a name the text uses to the question's own word (业主委员会 -> 业委会)."""
+    if synonyms:
+        texts = [_as_question_words(t, synonyms) for t in texts]
     token_sets = [set(tokenize(normalise_query(t))) for t in texts]
     n = len(texts)
     idf = {t: math.log(1 + (n + 1) / (1 + sum(t in s for s in token_sets))) for t in question_tokens}
     total = sum(idf.values()) or 1.0
     return np.array([sum(idf[t] for t in question_tokens & s) / total for s in token_sets], dtype=np.float32)
+
+
+def _as_question_words(text: str, synonyms: dict[str, str]) -> str:
+    for alternative in sorted(synonyms, key=len, reverse=True):
+        text = text.replace(alternative, synonyms[alternative])
+    return text
+
+
+def synonym_map(expansions) -> dict[str, str]:
+    """Alternative -> the question's term, from a search result's thesaurus expansions."""
+    return {alt: e.term for e in expansions for alt in e.alternatives}
 
 
 def _scaled(values: np.ndarray) -> np.ndarray:
@@ -124,14 +144,35 @@ def _scaled(values: np.ndarray) -> np.ndarray:
 
 
 def score_sentences(
-    question: str, sentences: list[Sentence], encoder: Encoder
+    question: str,
+    sentences: list[Sentence],
+    encoder: Encoder,
+    defining: bool = False,
+    synonyms: dict[str, str] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(score of each sentence for the question, their passage vectors)."""
+    """(score of each sentence for the question, their passage vectors).
+
+    ``defining``: a definition question, whose answer is the sentence that defines the term
+    (“3”即“三会三活”, 本办法所称…是指…), not one that only mentions it.
+    """
     vectors = encoder.passages([s.text for s in sentences])
     dense = vectors @ encoder.query(question)
-    keywords = keyword_share(set(tokenize(normalise_query(question))), [s.text for s in sentences])
+    keywords = keyword_share(set(tokenize(normalise_query(question))), [s.text for s in sentences], synonyms)
     rank = np.array([1.0 / (1 + s.source) for s in sentences], dtype=np.float32)
-    return DENSE_WEIGHT * _scaled(dense) + KEYWORD_WEIGHT * keywords + RANK_WEIGHT * rank, vectors
+    scores = DENSE_WEIGHT * _scaled(dense) + KEYWORD_WEIGHT * keywords + RANK_WEIGHT * rank
+    if defining:
+        terms = [t for t in content_words(question)]
+        bonus = np.array(
+            [DEFINING_BONUS if _defines(s.text, terms) else 0.0 for s in sentences], dtype=np.float32
+        )
+        scores = scores + bonus
+    return scores, vectors
+
+
+def _defines(sentence: str, terms: list[str]) -> bool:
+    """The sentence names one of the question's terms and says what it is (即, 是指, 就是…)."""
+    text = normalise_query(sentence)
+    return any(t in text for t in terms) and bool(DEFINING.search(text))
 
 
 def _same_point(a: Sentence, b: Sentence) -> bool:
@@ -178,8 +219,20 @@ def select_points(
 
 
 def make_citation(n: int, row: Row, start: int, end: int, quote: str) -> Citation:
+    article = row.article
     return Citation(
-        n, row.file, row.title, row.section, row.region, row.date, row.kind, quote, start, end, row.article
+        n,
+        row.file,
+        row.title,
+        row.section,
+        row.region,
+        row.date,
+        row.kind,
+        quote,
+        start,
+        end,
+        article,
+        row.status,
     )
 
 
@@ -222,13 +275,19 @@ def _point_spans(group: list[Sentence], doc_text: str) -> list[tuple[Sentence, i
 
 
 def extractive_answer(
-    question: str, hits: list[Hit], texts: dict[str, str], encoder: Encoder, points: int = 5
+    question: str,
+    hits: list[Hit],
+    texts: dict[str, str],
+    encoder: Encoder,
+    points: int = 5,
+    defining: bool = False,
+    synonyms: dict[str, str] | None = None,
 ) -> tuple[str, list[Citation]]:
     """Lead line plus numbered key points grouped by source (best first), each ending with its [n]; quotes verbatim."""
     sentences = candidate_sentences(hits, texts)
     if not sentences:
         return "", []
-    scores, vectors = score_sentences(question, sentences, encoder)
+    scores, vectors = score_sentences(question, sentences, encoder, defining, synonyms)
     chosen = [sentences[i] for i in select_points(sentences, scores, vectors, points)]
     files: list[str] = []
     for sent in chosen:  # sources in the order of their best point

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 NOT_FOUND = "知识库中没有找到与该问题相关的内容。"
+NO_DIRECT_ANSWER = "知识库中没有找到直接回答。"
 
 
 @dataclass
@@ -21,7 +22,8 @@ class Citation:
     quote: str
     start: int
     end: int
-    article: str = ""  # 第三十九条, when the passage is an article of a statute
+    article: str = ""  # 第三十九条 when the quote is from a statute's article
+    status: str = ""  # 已被修订 / 已废止 for an old version
 
     @property
     def label(self) -> str:
@@ -53,6 +55,10 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)  # topics the base covers, when not found
     notice: str | None = None
+    related: list[Citation] = field(default_factory=list)  # closest passages when none answers directly
+    question_type: str = ""
+    expansions: list[dict] = field(default_factory=list)
+    region: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return {
@@ -64,4 +70,8 @@ class Answer:
             "citations": [c.to_json() for c in self.citations],
             "suggestions": self.suggestions,
             "notice": self.notice,
+            "related": [c.to_json() for c in self.related],
+            "question_type": self.question_type,
+            "expansions": self.expansions,
+            "region": self.region,
         }

@@ -144,7 +144,7 @@ def test_follow_up_rule():
     assert is_follow_up("那经费怎么保障?") and is_follow_up("还有呢?") and is_follow_up("经费怎么保障?")
     assert not is_follow_up("如何办理出入境护照?")  # short, but it names its own topic
     assert not is_follow_up("什么是五社联动?") and not is_follow_up("网格员需要提升哪些能力?")
-    assert condense_by_rule("那经费怎么保障?", history) == "组建业主委员会:经费怎么保障?"
+    assert condense_by_rule("那经费怎么保障?", history) == "业主委员会:经费怎么保障?"
     assert condense_by_rule("什么是五社联动?", history) == "什么是五社联动?"
     assert condense_by_rule("那经费怎么保障?", []) == "那经费怎么保障?"
 
@@ -169,8 +169,21 @@ def test_json_has_exactly_the_contract_keys():
         "citations",
         "suggestions",
         "notice",
+        "related",
+        "question_type",
+        "expansions",
+        "region",
     ]
-    assert list(data["citations"][0]) == ["n", "file", "title", "section", "region", "quote", "start", "end"]
+    assert list(data["citations"][0]) == [
+        "n",
+        "file",
+        "title",
+        "section",
+        "region",
+        "quote",
+        "start",
+        "end",
+    ]
     json.dumps(data, ensure_ascii=False)
 
 

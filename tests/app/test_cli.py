@@ -103,10 +103,14 @@ def test_eval_prints_every_mode(capsys, monkeypatch, corpus_kb):
 
     code, out, _ = run(capsys, monkeypatch, corpus_kb.data_dir, "eval", str(DEV_SET), "--json")
     assert code == 0
-    table = {m["mode"]: m for m in json.loads(out)}
+    data = json.loads(out)
+    table = {m["mode"]: m for m in data["retrieval"]}
     assert set(table) == {"keyword", "dense", "hybrid"}
     assert table["hybrid"]["hit@5"] >= 0.96 and table["hybrid"]["mrr@10"] >= 0.90
     assert table["hybrid"]["out_of_scope_accuracy"] == 1.0
+    answers = data["answers"]
+    assert answers["out_of_scope_refused"] == 1.0 and answers["quotes_verbatim"] == 1.0
+    assert answers["gold_cited"] >= 0.9
 
 
 def test_ingest_exit_code_and_summary(capsys, monkeypatch, tmp_path, embed_cache_path):

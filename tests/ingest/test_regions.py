@@ -30,6 +30,27 @@ def test_ambiguous_words_are_not_places():
 def test_districts_learned_from_text():
     learned = learn_districts("某某市新城区开展了工作")
     assert learned == {}  # 某某市 is no city in the gazetteer
-    learned = learn_districts("宜宾市叙州区开展了工作")
-    assert learned == {"叙州区": "宜宾市"}
-    assert display(resolve_region("叙州区建立了网格党支部", learned)) == "宜宾市叙州区"
+    learned = learn_districts("宜宾市青禾区开展了工作")  # a district the national list does not have
+    assert learned == {"青禾区": "宜宾市"}
+    assert display(resolve_region("青禾区建立了网格党支部", learned)) == "宜宾市青禾区"
+
+
+def test_every_county_level_division_is_known():
+    assert display(resolve_region("叙州区建立了网格党支部")) == "宜宾市叙州区"
+    assert resolve_region("浙江义乌的做法") == ("浙江省", "金华市", "义乌市")
+    assert resolve_region("平遥县委牢固树立一盘棋思想")[-1] == "平遥县"
+    assert (
+        display(resolve_region("洛阳市老城区开展了工作", learn_districts("洛阳市老城区开展了工作")))
+        == "洛阳市老城区"
+    )
+
+
+def test_county_names_inside_ordinary_words_are_not_places():
+    for text in (
+        "坚如磐石,破除文山会海",  # 磐石市, 文山市
+        "振兴县域经济,相应县级部门,管理县级事务",  # 兴县, 应县, 理县
+        "城市中区域,打造平安区域,东方市场",  # 市中区, 平安区, 东方市
+        "一视同仁,提高安全意识,构建大安全格局",  # 同仁市, 高安市, 大安市
+        "老城区改造和新城区建设",
+    ):
+        assert resolve_region(text) == (), text

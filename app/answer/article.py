@@ -1,0 +1,83 @@
+"""Rule questions answered from the article that states the rule: the 条 (or its 款) verbatim,
+cited as 《标题》第X条.
+
+The article is the one holding the sentence that best matches the question among the best
+retrieved statute passages; a long 条 is quoted by the 款 (paragraph) that holds that
+sentence, with the lead paragraph when the 款 is an item of a list.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from app.answer.extractive import Encoder, candidate_sentences, make_citation, score_sentences
+from app.answer.focus import wanted_types
+from app.answer.types import Citation
+from index.retrieve import Hit
+
+STATUTE_HITS = 5  # the best passages searched for an article
+LONG_ARTICLE = 260  # characters above which a 条 is quoted by its 款
+ANSWER_TYPE_BONUS = 0.3  # for a sentence holding the kind of value asked for (a count, a duration)
+_ITEM = re.compile(r"^\s*[（(][一二三四五六七八九十]+[)）]")
+
+
+def _article_span(doc, article: str, pos: int, row_start: int, row_end: int) -> tuple[int, int]:
+    """The 条's offsets in the document; the passage's own when the document lists no articles."""
+    for a in getattr(doc, "articles", None) or []:
+        if a.get("article") == article and a["start"] <= pos < a["end"]:
+            return a["start"], a["end"]
+    return row_start, row_end
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _paragraph(text: str, start: int, end: int, pos: int) -> tuple[int, int]:
+    """The 款 of ``start:end`` holding ``pos``; an item (（一）…) takes the paragraphs back to its lead."""
+    p_start = text.rfind("\n", start, pos) + 1 or start
+    p_start = max(p_start, start)
+    p_end = text.find("\n", pos, end)
+    p_end = end if p_end < 0 else p_end
+    while _ITEM.match(text[p_start:p_end]) and p_start > start:
+        p_start = max(text.rfind("\n", start, p_start - 1) + 1, start)
+    return p_start, p_end
+
+
+def article_answer(
+    question: str, hits: list[Hit], docs: dict, encoder: Encoder, synonyms: dict[str, str] | None = None
+) -> tuple[str, list[Citation]] | None:
+    """``(answer, citations)`` quoting the best-matching article, or None when no passage is a statute's."""
+    top = [h for h in hits[:STATUTE_HITS] if h.row.file in docs]
+    if not any(h.row.article for h in top):
+        return None
+    texts = {h.row.file: docs[h.row.file].text for h in top}
+    sentences = candidate_sentences(top, texts)
+    if not sentences:
+        return None
+    scores, _ = score_sentences(question, sentences, encoder, synonyms=synonyms)
+    wanted = wanted_types(question)
+    if wanted:  # 任期几年 is answered by the sentence that states a duration
+        scores = scores + np.array(
+            [ANSWER_TYPE_BONUS if any(p.search(s.text) for p in wanted) else 0.0 for s in sentences],
+            dtype=np.float32,
+        )
+    best = sentences[int(np.argmax(scores))]
+    if not best.row.article:
+        return None  # the best answer is in a document without articles: key points instead
+    row, doc = best.row, docs[best.row.file]
+    start, end = _article_span(doc, row.article, best.start, row.start, row.end)
+    if end - start > LONG_ARTICLE:
+        start, end = _paragraph(doc.text, start, end, best.start)
+    start, end = _trim(doc.text, start, end)
+    quote = doc.text[start:end]
+    title = row.title or row.file
+    citation = make_citation(1, row, start, end, quote)
+    lines = [f"依据《{title}》{row.article}:", "", f"1. {quote}[1]"]
+    return "\n".join(lines), [citation]

@@ -1,0 +1,35 @@
+"""What kind of answer a question wants: a rule (a number, a term, a level, a condition), a
+definition, a way of doing something, or anything else.
+
+Rule questions are answered from the article that states the rule, definition questions
+from the sentence that defines the term; how-to questions get practices grouped by source.
+"""
+
+from __future__ import annotations
+
+import re
+
+RULE, DEFINITION, HOWTO, OTHER = "rule", "definition", "howto", "other"
+
+_RULE = re.compile(
+    r"多少|几[人名个天年次日位届]|几年|多久|多长时间|多长|哪一级|哪级|哪个部门|哪个单位|由谁|什么条件|哪些条件|"
+    r"条件是什么|期限|任期|多大|不少于|不超过|是否需要|能否|能不能|(能|可以).{0,6}吗|什么时候|何时"
+)
+_DEFINITION = re.compile(
+    r"^什么是|是什么[?？]?$|是什么(意思|性质|含义|概念)|具体指什么|指的是什么|是指什么|什么意思|含义|"
+    r"是做什么的|是干什么(用)?的"
+)
+_HOWTO = re.compile(r"怎么|怎样|如何|哪些|措施|做法|办法|步骤|途径")
+# Sentences that define: “3”即“三会三活”, 本办法所称维修资金，是指…, X就是…
+DEFINING = re.compile(r"即|是指|就是|指的是|所称|是.{0,20}的简称|简称")
+
+
+def question_type(question: str) -> str:
+    q = question.strip()
+    if _DEFINITION.search(q):
+        return DEFINITION
+    if _RULE.search(q):
+        return RULE
+    if _HOWTO.search(q):
+        return HOWTO
+    return OTHER

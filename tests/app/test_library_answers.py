@@ -1,0 +1,87 @@
+"""Retrieval and answers on a library of statutes and official documents plus the seeds.
+
+The figures are those of ``policykb eval tests/data/library_questions.jsonl`` (README, "检索"): these
+tests keep them from falling.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from app.ask_service import ask
+from app.evaluate import evaluate, evaluate_answers, read_questions
+from tests.conftest import DEV2_SET, LIBRARY_SET
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def library_questions() -> list[dict]:
+    return read_questions(LIBRARY_SET)
+
+
+def test_the_question_set_covers_every_kind_of_question(library_questions):
+    kinds = {q["type"] for q in library_questions}
+    assert len(library_questions) >= 40
+    assert kinds == {"rule", "definition", "howto", "region", "version", "oos"}
+
+
+def test_library_retrieval_figures(library_kb, library_questions):
+    hybrid = evaluate(library_kb, library_questions, ["hybrid"])[0]
+    assert hybrid.hit5 >= 0.92 and hybrid.mrr10 >= 0.78, json.dumps(hybrid.misses, ensure_ascii=False)
+
+
+def test_library_answer_figures(library_kb, library_questions):
+    score = evaluate_answers(library_kb, library_questions)
+    d = score.as_dict()
+    assert d["quotes_verbatim"] == 1.0
+    assert d["gold_cited"] >= 0.86 and d["right_article"] >= 0.9, d["misses"]
+    assert d["out_of_scope_refused"] >= 0.75, d["misses"]
+
+
+def test_version_in_force_first_and_old_versions_on_request(library_kb):
+    question = "青禾市业主委员会由几名委员组成?"
+    current = library_kb.search(question, 10)
+    files = [h.row.file for h in current.hits]
+    assert "qinghe_property_2023.md" in files and "qinghe_property_2016.txt" not in files
+    every = library_kb.search(question, 10, all_versions=True)
+    old = [h for h in every.hits if h.row.file == "qinghe_property_2016.txt"]
+    assert old and all(h.row.status == "已被修订" for h in old)
+
+
+def test_rule_question_quotes_the_article_verbatim(library_kb):
+    a = ask(library_kb, "溪川的居民委员会一般按多少户设立?", llm_mode="none")
+    assert a.found and a.question_type == "rule"
+    c = a.citations[0]
+    assert (c.file, c.article) == ("xichuan_community_2022.txt", "第四条")
+    assert a.answer.startswith("依据《溪川市城乡社区治理条例》第四条")
+    assert library_kb.docstore.get(c.file).text[c.start : c.end] == c.quote and "一千五百户" in c.quote
+    assert any(
+        e["term"] == "居委会" for e in ask(library_kb, "居委会每届任期几年?", llm_mode="none").expansions
+    )
+
+
+def test_region_in_the_question_ranks_its_documents_first(library_kb):
+    with_region = library_kb.search("我们青禾的物业服务合同期满前多久要开业主大会?", 5)
+    assert with_region.region[-1] == "青禾市"
+    assert "青禾市" in with_region.hits[0].row.issuer_region
+    plain = library_kb.search("我们青禾的物业服务合同期满前多久要开业主大会?", 5, use_region=False)
+    assert plain.region == [] and plain.found
+
+
+def test_mention_without_answer_is_refused_with_related_passages(library_kb):
+    a = ask(library_kb, "物业费每平方米收多少钱?", llm_mode="none")
+    assert not a.found and a.answer.startswith("知识库中没有找到直接回答") and not a.citations
+    assert a.related and "以下材料与问题相关" in a.answer
+
+
+def test_dev2_figures_with_the_seeds(corpus_kb):
+    if not DEV2_SET.exists():
+        pytest.skip(f"{DEV2_SET} is not here")
+    questions = read_questions(DEV2_SET)
+    hybrid = evaluate(corpus_kb, questions, ["hybrid"])[0]
+    assert hybrid.hit5 >= 0.9 and hybrid.mrr10 >= 0.85, hybrid.misses
+    answers = evaluate_answers(corpus_kb, questions).as_dict()
+    assert answers["out_of_scope_refused"] == 1.0 and answers["quotes_verbatim"] == 1.0

@@ -1,0 +1,47 @@
+"""A region named in the question: detected, used to rank, and only by name, never as a filter."""
+
+from __future__ import annotations
+
+from index.catalog import Row
+from index.query_region import (
+    TIER_ENCLOSING,
+    TIER_LOCAL,
+    TIER_NATIONAL,
+    nearness,
+    question_region,
+    without_region,
+)
+
+
+def _row(issuer: list[str], about: list[str] = ()) -> Row:
+    return Row(
+        "1", "a.txt", "标题", "", 0, "", list(about), "", "", 0, False, 0, 1, "文", issuer_region=issuer
+    )
+
+
+def test_region_in_the_question():
+    assert question_region("北京的业委会怎么成立") == ("北京市",)
+    assert question_region("在杭州,物业费怎么定") == ("浙江省", "杭州市")
+    assert question_region("我们浙江的社区工作者待遇") == ("浙江省",)
+    assert question_region("业委会怎么成立") == ()
+
+
+def test_places_of_the_library_itself_are_known():
+    rows = [_row(["云岭省", "青禾市"])]
+    assert question_region("我们青禾的业委会有几个委员", rows) == ("云岭省", "青禾市")
+    assert question_region("业委会有几个委员", rows) == ()
+
+
+def test_nearness_orders_local_then_enclosing_then_national_then_others():
+    region = ("浙江省", "杭州市")
+    assert nearness(_row(["浙江省", "杭州市"]), region) == TIER_LOCAL
+    assert nearness(_row([], ["浙江省", "杭州市", "西湖区"]), region) == TIER_LOCAL
+    assert nearness(_row(["浙江省"]), region) == TIER_ENCLOSING
+    assert nearness(_row(["全国"]), region) == TIER_NATIONAL
+    assert nearness(_row(["上海市"]), region) == 0.0
+    assert TIER_LOCAL > TIER_ENCLOSING > TIER_NATIONAL > 0
+
+
+def test_region_name_leaves_the_keyword_query():
+    assert "杭州" not in without_region("杭州市的业委会任期", ("浙江省", "杭州市"))
+    assert "业委会" in without_region("杭州的业委会任期", ("浙江省", "杭州市"))

@@ -1,0 +1,75 @@
+"""The domain thesaurus: each kind of expansion, both directions, and its use in keyword search."""
+
+from __future__ import annotations
+
+from index.keyword import KeywordIndex, words
+from index.thesaurus import THESAURUS, Thesaurus, default_thesaurus
+
+
+def _alts(text: str) -> dict[str, set[str]]:
+    return {e.term: set(e.alternatives) for e in default_thesaurus().expand(text)}
+
+
+def test_file_states_its_sources_and_has_several_hundred_entries():
+    head = THESAURUS.read_text("utf-8")[:600]
+    assert "知识来源" in head and "不依据任何评测问题" in head
+    assert len(default_thesaurus().groups) >= 300
+
+
+def test_abbreviation_expands_to_full_name_and_back():
+    assert "居民委员会" in _alts("居委会怎么选举")["居委会"]
+    assert "居委会" in _alts("居民委员会的任期")["居民委员会"]
+    assert "最低生活保障" in _alts("低保怎么申请")["低保"]
+    assert "业主委员会" in _alts("业委会有几名委员")["业委会"]
+    assert "村民委员会" in _alts("村委会换届")["村委会"]
+
+
+def test_synonym_and_colloquial_name():
+    assert "物业服务企业" in _alts("物业公司不管了")["物业公司"]
+    assert "物业公司" in _alts("物业服务企业的义务")["物业服务企业"]
+    assert "书记主任一肩挑" in _alts("一肩挑的比例")["一肩挑"]
+
+
+def test_umbrella_term_expands_only_downwards():
+    assert {"村民委员会", "居民委员会"} <= _alts("两委班子怎么配")["两委"]
+    assert "两委" not in _alts("村民委员会怎么选举").get("村民委员会", set())
+
+
+def test_law_short_name_and_official_name():
+    assert "中华人民共和国城市居民委员会组织法" in _alts("居委会组织法第几条")["居委会组织法"]
+    assert "居委会组织法" in _alts("中华人民共和国城市居民委员会组织法")["中华人民共和国城市居民委员会组织法"]
+
+
+def test_nested_term_covered_by_its_longer_term_is_not_expanded_twice():
+    terms = [e.term for e in default_thesaurus().expand("换届选举怎么组织")]
+    assert "换届" not in terms  # 换届选举 (in the text) lists 换届 in its own group
+    both = [e.term for e in default_thesaurus().expand("业委会委员怎么产生")]
+    assert "业委会委员" in both and "业委会" in both  # 业委会 also means 业主委员会 on its own
+
+
+def test_every_line_is_well_formed(tmp_path):
+    bad = tmp_path / "t.tsv"
+    bad.write_text("简称\t只有一个词\n", "utf-8")
+    try:
+        Thesaurus.read(bad)
+    except ValueError as e:
+        assert "第 1 行" in str(e)
+    else:
+        raise AssertionError("a group of one term must be refused")
+
+
+def test_segmenter_keeps_thesaurus_terms_whole():
+    assert "业主委员会" in words("小区业主委员会换届")
+    assert "网格员" in words("每名网格员入户走访")
+
+
+def test_keyword_search_finds_the_full_name_for_an_abbreviation():
+    texts = ["居民委员会每届任期五年。", "业主大会选举产生委员。", "社区开展志愿服务活动。"]
+    index = KeywordIndex.build(["a", "b", "c"], texts)
+    plain = index.scores("居委会任期")
+    expansions = index.matched(default_thesaurus().expand("居委会任期"))
+    by_term = {e.term: e.alternatives for e in expansions}
+    assert "居民委员会" in by_term["居委会"]
+    expanded = index.scores("居委会任期", expansions)
+    assert expanded[0] > plain[0] and expanded.argmax() == 0
+    assert index.coverage("居委会", expansions) == 1.0
