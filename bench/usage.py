@@ -46,13 +46,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    from app import admin_service, faq_match
     from app.answer.types import NOT_FOUND, Answer
-    from app.feedback_service import log_question
     from app.kb import KnowledgeBase
-    from app.question_groups import group_questions
+    from app.services import admin as admin_service
+    from app.services import faq_match
+    from app.services.feedback import log_question
+    from app.services.question_groups import group_questions
+    from app.services.usage_db import connect, now
     from app.settings import Settings
-    from app.usage_db import connect, now
 
     rng = random.Random(7)
     work = Path(tempfile.mkdtemp(prefix="bench-usage-"))

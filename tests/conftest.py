@@ -38,8 +38,8 @@ def make_settings(tmp_path, embed_cache_path):
 @pytest.fixture(scope="session")
 def corpus_kb(tmp_path_factory, embed_cache_path):
     """The five real files ingested once; tests must not change this knowledge base."""
-    from app.ingest_service import ingest
     from app.kb import KnowledgeBase
+    from app.services.ingest import ingest
     from app.settings import Settings
 
     data = tmp_path_factory.mktemp("corpus-kb")
@@ -79,8 +79,8 @@ def writable_kb(tmp_path_factory, embed_cache_path):
 
     ``kb.settings.corpus_dir`` is the copy (uploads land in its ``uploads/``); ``data_dir`` is beside it.
     """
-    from app.ingest_service import ingest
     from app.kb import KnowledgeBase
+    from app.services.ingest import ingest
     from app.settings import Settings
 
     root = tmp_path_factory.mktemp("writable-kb")
@@ -102,8 +102,8 @@ DEV2_SET = SHARED / "eval" / "dev2.jsonl"
 @pytest.fixture(scope="session")
 def library_kb(tmp_path_factory, embed_cache_path):
     """The fixture library of statutes and official documents plus the five seeds, ingested once."""
-    from app.ingest_service import ingest
     from app.kb import KnowledgeBase
+    from app.services.ingest import ingest
     from app.settings import Settings
 
     root = tmp_path_factory.mktemp("library-kb")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from app.admin_handlers import AdminHandlers
 from app.kb import KnowledgeBase
+from app.web.admin_handlers import AdminHandlers
 
 
 def _texts(result) -> str:

@@ -12,7 +12,7 @@ from app.answer.condense import condense_by_rule, is_follow_up
 from app.answer.extractive import sentence_spans
 from app.answer.topics import read_topics, suggest_topics, topic_counts
 from app.answer.types import NOT_FOUND, Answer, Citation
-from app.ask_service import ask, ask_stream
+from app.services.ask import ask, ask_stream
 from index.catalog import Row
 from index.retrieve import Filters
 from ingest.dedup import normalise
@@ -204,12 +204,12 @@ def test_topics_file_lists_the_covered_themes():
 
 
 def _run_cli(argv: list[str]) -> int:
-    from app.ask_cli import add_ask_command
-    from app.cli import build_parser
+    from app.cli.ask import add_ask_command
+    from app.cli.commands import build_parser
 
     parser = build_parser()
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    if "ask" not in sub.choices:  # until app/cli.py registers it
+    if "ask" not in sub.choices:  # until app/cli/commands.py registers it
         add_ask_command(sub)
     args = parser.parse_args(argv)
     return args.func(args)

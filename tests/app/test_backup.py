@@ -6,11 +6,11 @@ import tarfile
 
 import pytest
 
-from app.ask_service import ask
-from app.backup import BackupError, backup, restore
-from app.cli import main
-from app.ingest_service import ingest
+from app.cli.commands import main
 from app.kb import KnowledgeBase
+from app.services.ask import ask
+from app.services.backup import BackupError, backup, restore
+from app.services.ingest import ingest
 
 
 def _answers(kb: KnowledgeBase, questions: list[str]) -> list[tuple]:

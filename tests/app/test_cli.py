@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from app.cli import main
+from app.cli.commands import main
 from tests.conftest import CORPUS
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from app.ingest_service import ingest
 from app.kb import KnowledgeBase
+from app.services.ingest import ingest
 from tests.conftest import ROOT
 from tests.index.test_backends import free_port, wait_http
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from app import doc_list
+from app.services import doc_list
 from ingest.types import Document, Section
 
 KINDS = ["法律法规", "规范性文件", "经验交流/案例", "新闻报道"]
@@ -81,7 +81,7 @@ def test_three_thousand_documents_filter_and_page(monkeypatch):
 
 
 def test_case_lists_and_topics_are_paged(corpus_kb, monkeypatch):
-    from app import ui_handlers
+    from app.web import handlers as ui_handlers
 
     monkeypatch.setattr(ui_handlers, "CASES_PER_PAGE", 2)
     h = ui_handlers.Handlers(corpus_kb)

@@ -8,8 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app import faq_io, faq_match, faq_service
-from app.faq_service import FaqError
+from app.services import faq as faq_service
+from app.services import faq_io, faq_match
+from app.services.faq import FaqError
 
 PAIRS = Path(__file__).resolve().parents[1] / "data" / "paraphrase_pairs.jsonl"
 RULES = (

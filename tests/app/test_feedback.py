@@ -6,9 +6,9 @@ import sqlite3
 
 import pytest
 
-from app import feedback_service as fb
 from app.answer.types import NOT_FOUND, Answer, Citation
-from app.usage_db import db_path
+from app.services import feedback as fb
+from app.services.usage_db import db_path
 
 
 def _answer(question="网格员需要哪些能力?", found=True) -> Answer:
@@ -63,8 +63,8 @@ def test_feedback_rules(tmp_path):
 
 
 def test_identity_setting_off_by_default(make_settings, tmp_path):
-    from app.ask_log import with_curated_and_log
     from app.kb import KnowledgeBase
+    from app.services.ask_log import with_curated_and_log
 
     settings = make_settings()
     assert settings.feedback_identity is False
@@ -84,9 +84,9 @@ def test_identity_setting_off_by_default(make_settings, tmp_path):
 def test_report_groups_refusals_and_exports(make_settings):
     from openpyxl import load_workbook
 
-    from app import admin_service
     from app.kb import KnowledgeBase
-    from app.sheets import read_table
+    from app.services import admin as admin_service
+    from app.services.sheets import read_table
 
     kb = KnowledgeBase(make_settings())
     for q in ("个人所得税怎么申报?", "个人所得税如何申报", "个人所得税怎么申报呢", "公积金怎么提取?"):
@@ -111,7 +111,7 @@ def test_report_groups_refusals_and_exports(make_settings):
 def test_exported_text_is_never_a_formula(tmp_path):
     from openpyxl import load_workbook
 
-    from app.sheets import read_table, write_table
+    from app.services.sheets import read_table, write_table
 
     text = '=HYPERLINK("http://example.invalid","点我")'
     write_table(tmp_path / "t.xlsx", ["问题"], [[text]])

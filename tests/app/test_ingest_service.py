@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from app.ingest_service import delete_document, ingest
 from app.kb import KnowledgeBase
+from app.services.ingest import delete_document, ingest
 from tests.conftest import ROOT
 
 

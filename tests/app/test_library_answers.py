@@ -10,8 +10,8 @@ import json
 
 import pytest
 
-from app.ask_service import ask
-from app.evaluate import evaluate, evaluate_answers, read_questions
+from app.services.ask import ask
+from app.services.evaluate import evaluate, evaluate_answers, read_questions
 from tests.conftest import DEV2_SET, LIBRARY_SET
 
 pytestmark = pytest.mark.slow

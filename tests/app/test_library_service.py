@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from app import library_service as library
-from app import upload_service as uploads
 from app.answer.topics import read_topics
+from app.services import library
+from app.services import upload as uploads
 
 pytestmark = pytest.mark.slow
 
@@ -198,7 +198,7 @@ def test_deleting_a_corpus_document_keeps_its_source_file(writable_kb):
     ok, _ = uploads.delete(kb, name)
     assert ok and (kb.settings.corpus_dir / name).is_file()
     assert library.search_cases(kb, "", region="林芝").cards == []
-    from app.ingest_service import ingest
+    from app.services.ingest import ingest
 
     ingest(kb, [kb.settings.corpus_dir])  # put it back for the next tests of the module
     assert kb.docstore.get(name) is not None

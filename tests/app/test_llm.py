@@ -12,7 +12,7 @@ import pytest
 
 from app.answer.llm import SYSTEM_PROMPT, build_messages, check_markers, claims_by_source, make_llm
 from app.answer.types import NOT_FOUND
-from app.ask_service import NOTICE_UNCITED, ask, ask_stream
+from app.services.ask import NOTICE_UNCITED, ask, ask_stream
 from app.settings import Settings
 from index.catalog import Row
 from index.retrieve import Hit
@@ -126,8 +126,8 @@ def test_prompt_wraps_sources_as_data():
 
 @pytest.mark.slow
 def test_injected_instruction_in_a_document_changes_nothing(make_settings, fake, tmp_path):
-    from app.ingest_service import ingest
     from app.kb import KnowledgeBase
+    from app.services.ingest import ingest
 
     folder = tmp_path / "docs"
     folder.mkdir()

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from app import library_service as library
-from app import pack_service as packs
 from app.answer.types import Answer, Citation
+from app.services import library
+from app.services import pack as packs
 
 
 def _citation(n: int, file: str, section: str) -> Citation:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from app.answer.present import clean_point, full_width, present_answer
 from app.answer.types import Answer, Citation
-from app.facets import count_facets, region_label, region_name
-from app.pack_service import PackCase, PackPoint, PackSource, keep_points, points_from_answer, teaches
-from app.render import answer_text, flagged, source_html, title_html, turn_html
-from app.render_library import document_html
+from app.services.facets import count_facets, region_label, region_name
+from app.services.pack import PackCase, PackPoint, PackSource, keep_points, points_from_answer, teaches
+from app.web.render import answer_text, flagged, source_html, title_html, turn_html
+from app.web.render_library import document_html
 from ingest.types import Flag
 
 
@@ -142,7 +142,7 @@ def test_pack_points_are_cleaned_sentences():
 def test_every_cli_option_has_help():
     import argparse
 
-    from app.cli import build_parser
+    from app.cli.commands import build_parser
 
     parser = build_parser()
     parsers = [parser] + [
@@ -159,6 +159,6 @@ def test_every_cli_option_has_help():
 
 def test_page_script_finds_gradios_core_module():
     """The Chinese interface depends on it: a Gradio upgrade that renames the module must fail here."""
-    from app.page_js import _core_module, page_js
+    from app.web.page_js import _core_module, page_js
 
     assert _core_module().startswith("./assets/core-") and _core_module() in page_js()

@@ -1,4 +1,4 @@
-from app.question_groups import bigrams, group_questions, jaccard, normalise_question
+from app.services.question_groups import bigrams, group_questions, jaccard, normalise_question
 
 
 def sim(a: str, b: str) -> float:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from app.answer.present import clean_point
-from app.ingest_service import ingest
+from app.services.ingest import ingest
 from tests.conftest import OUTPUT
 
 CHROMIUM = Path(os.environ.get("POLICYKB_CHROMIUM", "/usr/bin/chromium"))
@@ -48,7 +48,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(writable_kb):
     """(knowledge base, url) of the app serving a corpus copy plus a document full of markup."""
-    from app.ui import build_app, launch
+    from app.web.ui import build_app, launch
 
     kb = writable_kb
     (kb.settings.corpus_dir / INJECTED).write_text(INJECTION, "utf-8")
@@ -197,7 +197,7 @@ def test_case_search_with_region_facet(page):
 
 @pytest.mark.browser
 def test_topic_chip_lists_every_matching_case(page, server):
-    from app.library_service import topic_cases
+    from app.services.library import topic_cases
 
     kb, _ = server
     expected = topic_cases(kb, "志愿服务")
@@ -360,7 +360,7 @@ def test_search_does_not_wait_behind_slow_answers(server, monkeypatch):
 
     from gradio_client import Client
 
-    import app.ask_service
+    import app.services.ask
 
     release = threading.Event()
 
@@ -368,7 +368,7 @@ def test_search_does_not_wait_behind_slow_answers(server, monkeypatch):
         release.wait(30)
         raise AssertionError("released")
 
-    monkeypatch.setattr(app.ask_service, "ask", slow_ask)
+    monkeypatch.setattr(app.services.ask, "ask", slow_ask)
     _, url = server
     client = Client(url, verbose=False)
     jobs = [client.submit("网格员需要提升哪些能力?", api_name="/ask") for _ in range(3)]

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from app import faq_service
-from app import feedback_service as fb
+from app.services import faq as faq_service
+from app.services import feedback as fb
 from tests.app.test_ui_browser import SHOTS, _free_port, ask, browser, choose, shot  # noqa: F401
 
 QUESTION = "网格员需要提升哪些能力?"
@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 @pytest.fixture(scope="module")
 def server(writable_kb):
-    from app.ui import build_app, launch
+    from app.web.ui import build_app, launch
 
     kb = writable_kb
     kb.settings = kb.settings.model_copy(update={"host": "127.0.0.1", "port": _free_port()})

@@ -25,7 +25,7 @@ RECT = "e => { const r = e.getBoundingClientRect(); return {top: r.top, bottom: 
 
 @pytest.fixture(scope="module")
 def server(corpus_kb):
-    from app.ui import build_app, launch
+    from app.web.ui import build_app, launch
 
     settings = corpus_kb.settings.model_copy(update={"host": "127.0.0.1", "port": _free_port()})
     app = build_app(corpus_kb)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app import upload_service as uploads
+from app.services import upload as uploads
 
 
 def _txt(path: Path, text: str) -> Path:

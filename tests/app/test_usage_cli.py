@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from app import faq_service
-from app import feedback_service as fb
-from app.sheets import read_table
+from app.services import faq as faq_service
+from app.services import feedback as fb
+from app.services.sheets import read_table
 from tests.app.test_cli import run
 from tests.app.test_faq import _save, kb  # noqa: F401
 from tests.app.test_feedback import _answer
@@ -46,8 +46,8 @@ def test_faq_export_then_import(capsys, monkeypatch, kb, tmp_path):  # noqa: F81
 
 
 def test_plain_ask_prints_the_curated_answer_first(capsys):
-    from app.faq_match import CuratedMatch
-    from app.usage_cli import curated_text
+    from app.cli.usage import curated_text
+    from app.services.faq_match import CuratedMatch
 
     item = {"question": "问", "answer": "答。[1]", "reviewed_by": "李", "reviewed_at": "2026-01-02 03:04:05",
             "citations": [{"n": 1, "title": "办法", "article": "第二条", "file": "a.txt", "start": 3, "end": 5,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
+from app.cli.commands import main
 from app.settings import Settings
 
 LIBRARY = Path(__file__).resolve().parents[1] / "fixtures" / "library"
@@ -102,7 +102,7 @@ def test_validity_set_by_hand_survives_reingest(capsys, monkeypatch, statutes):
 
 def test_the_library_tab_sets_validity_for_an_administrator_only(statutes):
     from app.kb import KnowledgeBase
-    from app.ui_handlers import Handlers
+    from app.web.handlers import Handlers
 
     settings, _ = statutes
     locked = Handlers(KnowledgeBase(settings.model_copy(update={"admin_password": "秘密"})))

