@@ -85,7 +85,17 @@ def test_validity_set_by_hand_survives_reingest(capsys, monkeypatch, statutes):
     assert code == 0, err
     doc = _docs(capsys, monkeypatch, settings)["qinghe_property_2023.md"]
     assert (doc["status"], doc["status_manual"]) == ("已废止", True)
-    code, out, _ = run(capsys, monkeypatch, settings, "search", "物业服务合同期限届满", "--json", "-k", "20")
+    code, out, _ = run(
+        capsys,
+        monkeypatch,
+        settings,
+        "search",
+        "物业服务合同期限届满",
+        "--json",
+        "-k",
+        "20",
+        "--all-versions",
+    )
     statuses = {r["file"]: r["status"] for r in json.loads(out)["results"]}
     assert statuses.get("qinghe_property_2023.md") == "已废止"  # the rows follow the document
 
