@@ -124,21 +124,15 @@ def _answer_events(
         answer.notice = notice
         yield from _finish(answer, result, qtype)
         return
+
+    def extractive(notice_text: str | None) -> Answer:
+        return _extractive(
+            kb, question, standalone, result.hits, texts, encoder, notice_text, qtype, docs,
+            result.expansions, result.region,
+        )  # fmt: skip
+
     if llm is None or failure:
-        answer = _extractive(
-            kb,
-            question,
-            standalone,
-            result.hits,
-            texts,
-            encoder,
-            notice,
-            qtype,
-            docs,
-            result.expansions,
-            result.region,
-        )
-        yield from _finish(answer, result, qtype)
+        yield from _finish(extractive(notice), result, qtype)
         return
     pieces: list[str] = []
     try:
@@ -146,20 +140,7 @@ def _answer_events(
             pieces.append(delta)
             yield {"type": "delta", "text": delta}
     except BackendError as e:
-        notice = NOTICE_DOWN.format(reason=e)
-        answer = _extractive(
-            kb,
-            question,
-            standalone,
-            result.hits,
-            texts,
-            encoder,
-            notice,
-            qtype,
-            docs,
-            result.expansions,
-            result.region,
-        )
+        answer = extractive(NOTICE_DOWN.format(reason=e))
     else:
         answer = _checked(kb, question, standalone, "".join(pieces), result.hits, texts, encoder)
     _describe(answer, result, qtype)
