@@ -1,8 +1,9 @@
 """The page script: Chinese interface whatever the browser's language, and what a click opens kept in view.
 
-Gradio picks its own strings' language (Drop File Here, Use via API) from the browser; its
-front end exports ``changeLocale`` from its core module, which the page imports again (the
-same module instance) to switch to zh-CN. The panels: a side panel (原文出处, 案例全文) is
+Gradio picks its own strings' language (Drop File Here, Use via API) from the browser;
+``app.web.locale`` makes the browser report zh-CN before Gradio starts. Where the app is served
+without that middleware, the front end's ``changeLocale`` (exported from its core module, which
+the page imports again: the same module instance) switches to zh-CN once the page has loaded. The panels: a side panel (原文出处, 案例全文) is
 sticky beside the results on a wide screen and, if still out of sight, scrolled to; on a narrow
 screen it opens as a sheet over the bottom of the page with a 关闭 button. A new question
 in the chat is scrolled to the top of the conversation box, so its answer is read from the start.

@@ -13,6 +13,7 @@ import threading
 import time
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from app.kb import KnowledgeBase
 from app.services.upload import ALLOWED_EXTENSIONS, UPLOAD_EXTENSIONS, admin_refusal
@@ -23,6 +24,7 @@ from app.web.admin_ui import build_admin_tab
 from app.web.api import make_api
 from app.web.api_usage import make_usage_api
 from app.web.handlers import Handlers
+from app.web.locale import ChineseFirst
 from app.web.page_js import page_js
 from app.web.render import CARDS_JS, CHAT_JS, CSS, chat_html, source_placeholder
 from app.web.render_admin import ADMIN_CSS
@@ -255,6 +257,7 @@ def launch(app: gr.Blocks, settings: Settings, block: bool = True):
         css=CSS + FEEDBACK_CSS + ADMIN_CSS,
         js=page_js(),
         theme=gr.themes.Soft(primary_hue="red"),
+        app_kwargs={"middleware": [Middleware(ChineseFirst)]},
     )
     if block:
         print(f"政策知识库网页应用已启动：{url}（按 Ctrl+C 停止）", flush=True)
