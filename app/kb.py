@@ -9,12 +9,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
 
+from app.answer.qtype import DEFINITION, defined_term, defines, question_type
 from app.locks import bump_generation, hold_store, read_generation, release_store, writer_lock
 from app.settings import Settings
 from index.catalog import Catalog
 from index.docstore import DocStore
 from index.embeddings import Embedder, EmbeddingCache, make_embedder
-from index.retrieve import Filters, HybridRetriever, SearchResult
+from index.keyword import normalise_query
+from index.retrieve import Filters, HybridRetriever, SearchResult, is_old
 from index.vectorstore import VectorStore, collection_name, make_client
 from ingest.errors import PolicykbError
 
@@ -138,9 +140,26 @@ class KnowledgeBase:
         """``use_region=False`` ignores a region named in the query; ``all_versions`` ranks superseded
         versions of a document with the one in force (otherwise they come only when nothing current answers)."""
         query = self.check_query(query)  # before any model or index is loaded
-        return self.retriever.retrieve(
-            query, k or self.settings.top_k, filters, mode, use_region=use_region, all_versions=all_versions
+        k = k or self.settings.top_k
+        result = self.retriever.retrieve(
+            query, k, filters, mode, use_region=use_region, all_versions=all_versions
         )
+        if result.found and not (all_versions or result.old_versions_only) and self.settings.prefer_current:
+            self._old_definition(result, query, k, filters, mode, use_region)
+        return result
+
+    def _old_definition(self, result: SearchResult, query: str, k: int, filters, mode, use_region) -> None:
+        """A definition question whose term no version in force defines (a revision dropped the
+        definition): the old version that does comes first, labelled as old by its status."""
+        if not self.settings.question_types or question_type(query) != DEFINITION:
+            return
+        term = defined_term(normalise_query(query))
+        if not term or any(defines(h.row.text, term) for h in result.hits):
+            return
+        every = self.retriever.retrieve(query, k, filters, mode, use_region=use_region, all_versions=True)
+        old = [h for h in every.hits if is_old(h.row) and defines(h.row.text, term)]
+        if old:
+            result.hits = [old[0], *result.hits[: k - 1]]
 
     # -- writing and watching ----------------------------------------------------------
     @contextmanager

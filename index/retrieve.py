@@ -8,6 +8,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from index.answer_shape import (
+    BOILERPLATE_SHARE,
+    asks_boilerplate,
+    boilerplate_share,
+    holds_wanted,
+    wanted_types,
+)
 from index.catalog import Catalog, Row
 from index.keyword import KeywordIndex, normalise_query
 from index.query_region import nearness, question_region, without_region
@@ -18,7 +25,9 @@ log = logging.getLogger(__name__)
 
 MODES = ("keyword", "dense", "hybrid")
 OLD_STATUSES = ("已被修订", "已废止")
-REGION_BONUS = 0.3  # at most this share of the best fused score, for a passage of the question's region
+REGION_BONUS = 0.5  # at most this share of the best fused score, for a passage of the question's region
+ANSWER_TYPE_BONUS = 0.2  # share of the best fused score for a passage holding the kind of value asked for
+BOILERPLATE_FACTOR = 0.5  # a purpose, effective-date, addressee or transmittal passage keeps this share
 
 
 @dataclass(frozen=True)
@@ -93,6 +102,7 @@ class HybridRetriever:
         thesaurus: bool = True,
         question_region: bool = True,
         prefer_current: bool = True,
+        answer_shape: bool = True,
     ):
         self.catalog = catalog
         self.mode = mode
@@ -106,6 +116,7 @@ class HybridRetriever:
         self.thesaurus = thesaurus
         self.question_region = question_region
         self.prefer_current = prefer_current
+        self.answer_shape = answer_shape
         # Masks belong to one row list: the cache holds that list itself (an id() may be reused
         # once a sync frees the old list) and is shared by the app's worker threads.
         self._masks: dict[Filters, np.ndarray] = {}
@@ -163,6 +174,8 @@ class HybridRetriever:
         hits = self._candidates(text, question, mode, allowed, rows, keyword, expansions, keyword_text)
         if self.reranker is not None and hits:
             hits = self.reranker.rerank(text, hits)
+        if self.answer_shape and hits:
+            self._weigh_shape(text, hits)
         if region and hits:
             self._favour_region(hits, region)
         old_only = False
@@ -188,6 +201,20 @@ class HybridRetriever:
             all_versions,
             old_only and found,
         )
+
+    def _weigh_shape(self, text: str, hits: list[Hit]) -> None:
+        """Articles holding the kind of value a rule question asks for up (a rule is stated in an
+        article; a report's figures describe one place's results); drafting boilerplate
+        (purpose and effective-date articles, addressees, preambles, transmittal) down."""
+        top = max(h.score for h in hits) or 1.0
+        wanted = wanted_types(text)
+        keep_boilerplate = asks_boilerplate(text)
+        for h in hits:
+            if wanted and h.row.article and holds_wanted(h.row.text, wanted):
+                h.score += ANSWER_TYPE_BONUS * top
+            if not keep_boilerplate and boilerplate_share(h.row.text) >= BOILERPLATE_SHARE:
+                h.score *= BOILERPLATE_FACTOR
+        hits.sort(key=lambda h: -h.score)
 
     def _favour_region(self, hits: list[Hit], region: tuple[str, ...]) -> None:
         """Passages of the question's region first, then its province's and national ones; none removed."""

@@ -13,8 +13,8 @@ import re
 import numpy as np
 
 from app.answer.extractive import Encoder, candidate_sentences, make_citation, score_sentences
-from app.answer.focus import wanted_types
 from app.answer.types import Citation
+from index.answer_shape import wanted_types
 from index.retrieve import Hit
 
 STATUTE_HITS = 5  # the best passages searched for an article

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from index.answer_shape import wanted_types
 from index.keyword import KeywordIndex, normalise_query, words
 from index.query_region import without_region
 from index.retrieve import Hit
@@ -28,39 +29,17 @@ QUESTION_WORDS = frozenset(
 FOCUS_PASSAGES = 3  # the best passages examined
 PAIR_SHARE = 0.75  # a long word counts as present when this share of its character pairs is
 NO_ANSWER_TYPE = 0.3  # share kept by a passage without the kind of value the question asks for
-_NUM = r"[0-9０-９一二两三四五六七八九十百千万半]+"
-# What a rule question asks for, and what a passage that states it must hold (answer-type check):
-# 补贴是多少钱 wants an amount, 任期几年 a duration, 几名委员 a count.
-ANSWER_TYPES = (
-    (
-        re.compile(r"多少钱|多少元|(费|资|贴|助|酬|遇|金|奖|价)[^，。？?]{0,4}多少"),
-        re.compile(_NUM + r"\s*(元|万元|块)"),
-    ),
-    (
-        re.compile(r"几天|多少天|多久|多长时间|几日|几个月|多少日|什么时候|何时"),
-        re.compile(
-            _NUM + r"\s*(日|天|个月|月|年|周|小时|季度)|每(年|季度|月|周|届)|届满前|之日起|第一季度|年底"
-        ),
-    ),
-    (re.compile(r"几年|多少年|任期"), re.compile(_NUM + r"\s*年|每届")),
-    (re.compile(r"几名|几人|多少人|几个(委员|人|成员)|多少名|几位"), re.compile(_NUM + r"\s*(名|人|位)")),
-    (re.compile(r"多少户|几户"), re.compile(_NUM + r"\s*户")),
-    (re.compile(r"比例|百分之|多少比"), re.compile(r"%|％|百分之|分之|过半数|半数")),
-    (
-        re.compile(r"什么条件|哪些条件|条件是什么"),
-        re.compile(r"应当|须|经[^。]{0,40}(同意|批准)|符合|具备|以上"),
-    ),
-)
 
 
-def wanted_types(question: str) -> list[re.Pattern]:
-    """Patterns of the values a rule question asks for (empty for other questions)."""
-    return [answer for asks, answer in ANSWER_TYPES if asks.search(question)]
+# jieba keeps 几名, 多少钱, 哪一级, 什么样 whole: a word that starts with a question word asks, it is not asked about.
+QUESTION_START = re.compile(r"^(几|多少|多大|多长|多久|哪|什么|怎么|怎样|如何|是否|能否|可否|为何|为什么)")
 
 
 def content_words(question: str) -> list[str]:
     return [
-        w for w in dict.fromkeys(words(normalise_query(question))) if w not in QUESTION_WORDS and len(w) >= 2
+        w
+        for w in dict.fromkeys(words(normalise_query(question)))
+        if w not in QUESTION_WORDS and len(w) >= 2 and not QUESTION_START.match(w)
     ]
 
 

@@ -33,3 +33,23 @@ def question_type(question: str) -> str:
     if _HOWTO.search(q):
         return HOWTO
     return OTHER
+
+
+_TERM = re.compile(
+    r"^(?:什么(?:是|叫)(?P<a>.+?)[?？]?$|(?P<b>.+?)(?:具体)?(?:是|指|叫)(?:什么|指什么|做什么的|干什么的)|(?P<c>.+?)什么意思)"
+)
+
+
+def defined_term(question: str) -> str:
+    """The term a definition question asks about (居民委员会 in 居民委员会是什么性质的组织?), or ''."""
+    m = _TERM.search(question.strip().rstrip("?？"))
+    term = next((g for g in m.groups() if g), "") if m else ""
+    return re.sub(r"^(请问|所谓|这个|那个)|的$", "", term.strip(" ,，“”\"'"))
+
+
+def defines(text: str, term: str) -> bool:
+    """The passage says what ``term`` is: 居民委员会是…, X是指…, X即…, 本条例所称X，是指…"""
+    if not term:
+        return False
+    at = re.escape(term) + r"[”\"]?(?:，|,)?\s*(?:是指|是|即|就是|指的是|系)"
+    return re.search(at, text) is not None or re.search(r"所称" + re.escape(term), text) is not None

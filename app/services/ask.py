@@ -118,7 +118,8 @@ def _answer_events(
     encoder = Encoder(kb.embedder, kb.catalog.cache)
     if (
         settings.focus_check
-        and focus_share(standalone, result.hits, kb.catalog.keyword, result.expansions) < kb.focus_min
+        and focus_share(standalone, result.hits, kb.catalog.keyword, result.expansions, result.region)
+        < kb.focus_min
     ):
         answer = _no_direct_answer(question, standalone, result.hits, texts, "llm" if llm else "extractive")
         answer.notice = notice

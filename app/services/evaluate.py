@@ -71,7 +71,7 @@ def evaluate(kb: KnowledgeBase, questions: list[dict], modes: list[str]) -> list
             retriever.reranker = None
         try:
             for q in questions:
-                result = retriever.retrieve(
+                result = kb.search(
                     q["question"], 10, mode=retrieve_mode, all_versions=bool(q.get("all_versions"))
                 )
                 score.questions += 1

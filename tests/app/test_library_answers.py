@@ -12,6 +12,7 @@ import pytest
 
 from app.services.ask import ask
 from app.services.evaluate import evaluate, evaluate_answers, read_questions
+from index.retrieve import is_old
 from tests.conftest import DEV2_SET, LIBRARY_SET
 
 pytestmark = pytest.mark.slow
@@ -30,14 +31,14 @@ def test_the_question_set_covers_every_kind_of_question(library_questions):
 
 def test_library_retrieval_figures(library_kb, library_questions):
     hybrid = evaluate(library_kb, library_questions, ["hybrid"])[0]
-    assert hybrid.hit5 >= 0.92 and hybrid.mrr10 >= 0.78, json.dumps(hybrid.misses, ensure_ascii=False)
+    assert hybrid.hit5 >= 0.97 and hybrid.mrr10 >= 0.9, json.dumps(hybrid.misses, ensure_ascii=False)
 
 
 def test_library_answer_figures(library_kb, library_questions):
     score = evaluate_answers(library_kb, library_questions)
     d = score.as_dict()
     assert d["quotes_verbatim"] == 1.0
-    assert d["gold_cited"] >= 0.86 and d["right_article"] >= 0.9, d["misses"]
+    assert d["gold_cited"] >= 0.94 and d["right_article"] >= 0.96, d["misses"]
     assert d["out_of_scope_refused"] >= 0.75, d["misses"]
 
 
@@ -49,6 +50,24 @@ def test_version_in_force_first_and_old_versions_on_request(library_kb):
     every = library_kb.search(question, 10, all_versions=True)
     old = [h for h in every.hits if h.row.file == "qinghe_property_2016.txt"]
     assert old and all(h.row.status == "已被修订" for h in old)
+
+
+def test_the_article_that_states_the_value_outranks_purpose_and_transmittal(library_kb):
+    rule = library_kb.search("使用住宅专项维修资金需要什么条件?", 5).hits
+    assert (rule[0].row.file, rule[0].row.article) == ("qinghe_maintenance_fund.docx", "第四条")
+    assert all(h.row.article != "第一条" for h in rule[:2])
+    notice = library_kb.search("老旧小区改造怎么组织实施?", 5).hits
+    assert "先党建后改造" in notice[0].row.text  # not 《…》已经市人民政府同意，现印发给你们
+    purpose = library_kb.search("制定青禾市住宅专项维修资金管理办法的目的是什么?", 5).hits
+    assert purpose[0].row.article == "第一条"  # asked for: the purpose article is the answer
+
+
+def test_a_definition_only_an_old_version_holds_comes_first_labelled(library_kb):
+    hits = library_kb.search("居民委员会是什么性质的组织?", 5).hits
+    assert (hits[0].row.file, hits[0].row.status) == ("xichuan_residents_2015.md", "已废止")
+    assert not any(is_old(h.row) for h in hits[1:])  # the rest stay the versions in force
+    current = library_kb.search("居民委员会每届任期几年?", 5).hits
+    assert not any(is_old(h.row) for h in current)  # not a definition question: no old version
 
 
 def test_rule_question_quotes_the_article_verbatim(library_kb):

@@ -162,3 +162,15 @@ def test_page_script_finds_gradios_core_module():
     from app.web.page_js import _core_module, page_js
 
     assert _core_module().startswith("./assets/core-") and _core_module() in page_js()
+
+
+def test_the_term_a_definition_question_asks_about_and_sentences_that_define_it():
+    from app.answer.qtype import defined_term, defines
+
+    assert defined_term("社区议事会是什么性质的组织?") == "社区议事会"
+    assert defined_term("什么是网格化管理?") == "网格化管理"
+    assert defined_term("两委一肩挑是什么意思?") == "两委一肩挑"
+    assert defined_term("怎样组建议事会?") == ""
+    assert defines("第二条 社区议事会是居民协商议事的组织。", "社区议事会")
+    assert defines("本办法所称公共收益，是指利用共用部位经营所得的收入。", "公共收益")
+    assert not defines("社区议事会每届任期三年。", "社区议事会")
