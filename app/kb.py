@@ -112,6 +112,7 @@ class KnowledgeBase:
             thesaurus=s.thesaurus,
             question_region=s.question_region,
             prefer_current=s.prefer_current,
+            answer_shape=s.answer_shape,
         )
 
     def check_query(self, text: str, what: str = "问题") -> str:

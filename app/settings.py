@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     thesaurus: bool = True  # expand keyword queries with index/data/thesaurus.tsv
     question_region: bool = True  # rank passages of a region named in the question first
     prefer_current: bool = True  # superseded versions only when nothing in force answers
+    answer_shape: bool = True  # articles holding the asked kind of value first, drafting boilerplate last
 
     # Answers
     llm_mode: Literal["none", "openai"] = "none"

@@ -6,6 +6,8 @@ province's, then the national law, and still sees the rest.
 
 from __future__ import annotations
 
+import threading
+
 from index.catalog import Row
 from ingest.regions import find_places, resolve_region
 
@@ -36,26 +38,32 @@ def question_region(question: str, rows: list[Row] | None = None) -> tuple[str, 
     return ()
 
 
-_places_cache: dict[int, dict[str, tuple[str, ...]]] = {}
+_places_lock = threading.Lock()
+_places_for: tuple[list[Row] | None, dict[str, tuple[str, ...]]] = (None, {})
 
 
 def _library_places(rows: list[Row]) -> dict[str, tuple[str, ...]]:
-    """Surface form (青禾市, 青禾) -> the longest region path naming it, over the library's rows."""
-    key = id(rows)
-    if key not in _places_cache:
-        places: dict[str, tuple[str, ...]] = {}
-        for row in rows:
-            for path in (row.issuer_region, row.region_path):
-                for depth, name in enumerate(path):
-                    if not name or name == NATIONAL:
-                        continue
-                    full = tuple(path[: depth + 1])
-                    for surface in {name, _short(name)} - {""}:
-                        if len(full) > len(places.get(surface, ())):
-                            places[surface] = full
-        _places_cache.clear()
-        _places_cache[key] = places
-    return _places_cache[key]
+    """Surface form (青禾市, 青禾) -> the longest region path naming it, over the library's rows.
+
+    Kept for one row list, held by reference (an id() can be reused once a sync frees the old list)."""
+    global _places_for
+    with _places_lock:
+        held, places = _places_for
+        if held is rows:
+            return places
+    places = {}
+    for row in rows:
+        for path in (row.issuer_region, row.region_path):
+            for depth, name in enumerate(path):
+                if not name or name == NATIONAL:
+                    continue
+                full = tuple(path[: depth + 1])
+                for surface in {name, _short(name)} - {""}:
+                    if len(full) > len(places.get(surface, ())):
+                        places[surface] = full
+    with _places_lock:
+        _places_for = (rows, places)
+    return places
 
 
 def _short(name: str) -> str:

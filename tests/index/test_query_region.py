@@ -32,6 +32,15 @@ def test_places_of_the_library_itself_are_known():
     assert question_region("业委会有几个委员", rows) == ()
 
 
+def test_the_library_places_follow_a_new_row_list_even_at_a_reused_address():
+    qinghe, xichuan = _row(["云岭省", "青禾市"]), _row(["云岭省", "溪川市"])
+    rows = [qinghe]
+    assert question_region("我们青禾的业委会", rows) == ("云岭省", "青禾市")
+    del rows
+    rows = [xichuan]  # CPython usually hands the freed list's address to the next list
+    assert question_region("我们青禾的业委会", rows) == ()
+
+
 def test_nearness_orders_local_then_enclosing_then_national_then_others():
     region = ("浙江省", "杭州市")
     assert nearness(_row(["浙江省", "杭州市"]), region) == TIER_LOCAL
