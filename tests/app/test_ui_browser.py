@@ -6,28 +6,15 @@ test-output/screenshots/. Without Chromium these tests fail: they never skip.
 
 from __future__ import annotations
 
-import os
 import re
-import socket
 from pathlib import Path
 
 import pytest
 
 from app.answer.present import clean_point
 from app.services.ingest import ingest
-from tests.conftest import OUTPUT
+from tests.app.browser import SHOTS, chromium, open_page, serving
 
-CHROMIUM = Path(os.environ.get("POLICYKB_CHROMIUM", "/usr/bin/chromium"))
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SHOTS = OUTPUT / "screenshots"
 INJECTED = "注入测试.txt"
 INJECTION = (
     "# 社区议事协商示范\n\n社区议事协商会每月召开一次。<script>window.__pwned=1</script>"
@@ -39,49 +26,25 @@ UPLOAD_TERM = "星火议事厅"
 pytestmark = pytest.mark.slow
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(writable_kb):
     """(knowledge base, url) of the app serving a corpus copy plus a document full of markup."""
-    from app.web.ui import build_app, launch
-
     kb = writable_kb
     (kb.settings.corpus_dir / INJECTED).write_text(INJECTION, "utf-8")
     assert ingest(kb, [kb.settings.corpus_dir]).ok
-    kb.settings = kb.settings.model_copy(update={"host": "127.0.0.1", "port": _free_port()})
-    app = build_app(kb)
-    _, url = launch(app, kb.settings, block=False)
-    yield kb, url
-    app.close()
+    with serving(kb) as url:
+        yield kb, url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} not found: install it with 'apt-get install -y chromium' (make test does)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture
 def page(browser, server):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(
-        viewport={"width": 1400, "height": 1000}, accept_downloads=True, locale="zh-CN"
-    )
-    p = context.new_page()
-    p.set_default_timeout(30_000)
-    p.goto(server[1])
-    p.locator("#pkb-chat").wait_for()
+    context, p = open_page(browser, server[1], {"width": 1400, "height": 1000})
     yield p
     context.close()
 

