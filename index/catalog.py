@@ -8,6 +8,7 @@ previous keyword index and a rerun converges.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import logging
@@ -139,6 +140,15 @@ def rows_from_documents(documents: list[Document]) -> list[Row]:
     return rows
 
 
+def _release_freed_memory() -> None:
+    """Give the memory a rebuild freed back to the system: glibc keeps freed blocks below its
+    mmap threshold for reuse, which left ~400 MB resident after each sync at 100k chunks."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
 @dataclass
 class SyncStats:
     added: int = 0
@@ -204,6 +214,7 @@ class Catalog:
                     row = Row(**json.loads(line))
                     by_id[row.id] = row
         self._swap([by_id[i] for i in keyword.ids], keyword)
+        _release_freed_memory()
 
     def sync(self, rows: list[Row], progress=None, batch_size: int = 32) -> SyncStats:
         """Make Chroma and the keyword index hold exactly ``rows``.
@@ -283,6 +294,8 @@ class Catalog:
         )
         # Searched from the saved files (memory-mapped) rather than the arrays just built.
         self._swap(rows, KeywordIndex.load(self.keyword_dir) or keyword)
+        del keyword
+        _release_freed_memory()
 
     def _tokenizer_changed(self) -> bool:
         """A new thesaurus segments text differently: the stored keyword index must be rebuilt."""

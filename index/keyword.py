@@ -134,6 +134,18 @@ class _Tokens:
             return None
         return None
 
+    def read(self, a: int, z: int, terms: np.ndarray, counts: np.ndarray) -> None:
+        """Entries ``a:z`` into ``terms`` and ``counts``, read from the files: reading through the
+        mapping would keep those pages resident (in this process's RSS) for as long as it lives."""
+        for source, out in ((self.terms, terms), (self.counts, counts)):
+            if source.dtype != out.dtype or not isinstance(source, np.memmap):
+                out[:] = source[a:z]
+                continue
+            with open(source.filename, "rb") as f:
+                f.seek(source.offset + a * source.dtype.itemsize)
+                if f.readinto(memoryview(out).cast("B")) != out.nbytes:
+                    raise ValueError(f"{source.filename} is shorter than its header says")
+
     def counted(self, j: int) -> tuple[np.ndarray, np.ndarray]:
         """Distinct term ids of text ``j`` and their counts (only asked of a legacy index)."""
         terms, counts = np.unique(np.asarray(self.terms[self.offsets[j] : self.offsets[j + 1]]), return_counts=True)
@@ -223,14 +235,15 @@ class KeywordIndex:
             if old is not None:
                 vocab = {t: i for i, t in enumerate(old.vocab)}
                 at = {k: i for i, k in enumerate(old.keys)}
-            parts: list[tuple[np.ndarray, np.ndarray]] = []
+            # Per text in order: a (start, end) range of the old entries (consecutive old texts
+            # make one range) or the new text's (terms, counts).
+            plan: list[tuple] = []
             lengths = np.empty(len(ids), dtype=np.int64)
-            run = [0, 0]  # old texts [start, end) that follow each other: copied as one slice
+            run = [0, 0]  # old texts [start, end) that follow each other
 
             def flush() -> None:
                 if run[1] > run[0]:
-                    a, z = old.offsets[run[0]], old.offsets[run[1]]
-                    parts.append((old.terms[a:z], old.counts[a:z]))
+                    plan.append((int(old.offsets[run[0]]), int(old.offsets[run[1]])))
                 run[0] = run[1] = 0
 
             for i, text in enumerate(texts):
@@ -251,16 +264,27 @@ class KeywordIndex:
                     reused += 1
                 else:
                     part = _counted(tokenize(text) or [""], vocab)
-                parts.append(part)
+                plan.append(part)
                 lengths[i] = len(part[0])
             flush()
             if len(keys) != len(ids):
                 raise ValueError(f"{len(ids)} ids but {len(keys)} texts")
-            terms = np.concatenate([np.asarray(t, dtype=np.int32) for t, _ in parts])
             # Counts above 65535 in one chunk are not expected; int32 if one occurs.
-            wide = any(len(c) and int(np.max(c)) > np.iinfo(np.uint16).max for _, c in parts)
-            counts = np.concatenate([np.asarray(c, dtype=np.int32 if wide else np.uint16) for _, c in parts])
-            del parts, old
+            wide = any(isinstance(p[1], np.ndarray) and len(p[1]) and int(p[1].max()) > 65535 for p in plan)
+            if old is not None and not old.legacy and old.counts.dtype != np.uint16:
+                wide = True
+            terms = np.empty(int(lengths.sum()), dtype=np.int32)
+            counts = np.empty(len(terms), dtype=np.int32 if wide else np.uint16)
+            at_ = 0
+            for p in plan:  # each piece straight into place: no list of copies to concatenate
+                if isinstance(p[0], int):
+                    old.read(p[0], p[1], terms[at_ : at_ + p[1] - p[0]], counts[at_ : at_ + p[1] - p[0]])
+                    at_ += p[1] - p[0]
+                else:
+                    terms[at_ : at_ + len(p[0])] = p[0]
+                    counts[at_ : at_ + len(p[0])] = p[1]
+                    at_ += len(p[0])
+            del plan, old
             offsets = np.zeros(len(ids) + 1, dtype=np.int64)
             np.cumsum(lengths, out=offsets[1:])
             # Drop terms no text uses any more (they came from removed texts): coverage asks the vocabulary.
@@ -269,7 +293,8 @@ class KeywordIndex:
             words_by_id = sorted(vocab, key=vocab.get)
             if not used.all():
                 mapping = (np.cumsum(used, dtype=np.int64) - 1).astype(np.int32)
-                terms = mapping[terms]
+                for i in range(0, len(terms), 1 << 20):  # in place, a block at a time
+                    terms[i : i + (1 << 20)] = mapping[terms[i : i + (1 << 20)]]
                 words_by_id = [w for w, keep in zip(words_by_id, used.tolist(), strict=True) if keep]
                 vocab = {w: i for i, w in enumerate(words_by_id)}
             model = _bm25s().BM25(k1=cls.K1, b=cls.B)
