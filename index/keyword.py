@@ -148,7 +148,9 @@ class _Tokens:
 
     def counted(self, j: int) -> tuple[np.ndarray, np.ndarray]:
         """Distinct term ids of text ``j`` and their counts (only asked of a legacy index)."""
-        terms, counts = np.unique(np.asarray(self.terms[self.offsets[j] : self.offsets[j + 1]]), return_counts=True)
+        terms, counts = np.unique(
+            np.asarray(self.terms[self.offsets[j] : self.offsets[j + 1]]), return_counts=True
+        )
         return terms.astype(np.int32), counts.astype(np.int32)
 
 

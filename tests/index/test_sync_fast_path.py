@@ -126,7 +126,9 @@ def _same_index(index: KeywordIndex, texts: list[str]) -> None:
         assert np.array_equal(ours["indices"][a], theirs["indices"][b]), word
         assert np.array_equal(ours["data"][a], theirs["data"][b]), word
     for query in ("业主委员会任期", "网格员 走访", "committee 会议", "不存在的词"):
-        assert np.array_equal(index.scores(query), np.asarray(reference.get_scores(tokenize(query) or [""]))), query
+        assert np.array_equal(
+            index.scores(query), np.asarray(reference.get_scores(tokenize(query) or [""]))
+        ), query
 
 
 def test_keyword_index_equals_the_one_bm25s_builds(tmp_path):
@@ -206,7 +208,9 @@ def test_chroma_holding_more_than_the_index_is_read_and_cleaned(catalog, counted
     rows = _rows(20)
     catalog.sync(rows)
     extra = _rows(21)[20:]
-    catalog.vectors.add([extra[0].id], [extra[0].text], [extra[0].metadata()], HashEmbedder().embed_passages(["x"]))
+    catalog.vectors.add(
+        [extra[0].id], [extra[0].text], [extra[0].metadata()], HashEmbedder().embed_passages(["x"])
+    )
     counted.update(tokenize=0, fingerprints=0)
     stats = catalog.sync(rows)
     assert stats.deleted == 1 and counted["fingerprints"] == 1
