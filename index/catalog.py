@@ -8,12 +8,15 @@ previous keyword index and a rerun converges.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import logging
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from index.columns import RowColumns
+from index.docstore import atomic_write
 from index.embeddings import Embedder, EmbeddingCache
 from index.keyword import KeywordIndex, tokenizer_fingerprint
 from index.vectorstore import VectorStore
@@ -21,6 +24,7 @@ from ingest.dedup import find_near_duplicates
 from ingest.types import Document
 
 log = logging.getLogger(__name__)
+FINGERPRINTS = "fingerprints.json"
 
 
 @dataclass
@@ -52,6 +56,16 @@ class Row:
     doc_kind: str = ""  # the document's kind; ``kind`` stays the section's
     doc_no: str = ""
 
+    def to_dict(self) -> dict:
+        """The fields by name; what ``dataclasses.asdict`` gives, without its deep copy (the
+        values are JSON-ready already), which made it the slowest part of a re-sync."""
+        return {name: getattr(self, name) for name in _FIELDS}
+
+    def fingerprint(self) -> str:
+        """Changes whenever any field changes: Chroma keeps it as the ``fp`` metadata."""
+        text = json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True)
+        return hashlib.sha1(text.encode()).hexdigest()
+
     def embed_text(self) -> str:
         """What the model sees: the section heading gives a short passage its context."""
         return f"{self.section}\n{self.text}" if self.section and self.section not in self.text else self.text
@@ -78,10 +92,11 @@ class Row:
         }
         for level in range(3):
             meta[f"region_l{level + 1}"] = self.region_path[level] if level < len(self.region_path) else ""
-        meta["fp"] = hashlib.sha1(
-            json.dumps(asdict(self), ensure_ascii=False, sort_keys=True).encode()
-        ).hexdigest()
+        meta["fp"] = self.fingerprint()
         return meta
+
+
+_FIELDS = tuple(f.name for f in fields(Row))
 
 
 def rows_from_documents(documents: list[Document]) -> list[Row]:
@@ -125,6 +140,15 @@ def rows_from_documents(documents: list[Document]) -> list[Row]:
     return rows
 
 
+def _release_freed_memory() -> None:
+    """Give the memory a rebuild freed back to the system: glibc keeps freed blocks below its
+    mmap threshold for reuse, which left ~400 MB resident after each sync at 100k chunks."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
 @dataclass
 class SyncStats:
     added: int = 0
@@ -134,7 +158,12 @@ class SyncStats:
 
 
 class Catalog:
-    """Rows plus their two stores, persisted under ``keyword_dir`` and a Chroma collection."""
+    """Rows plus their two stores, persisted under ``keyword_dir`` and a Chroma collection.
+
+    Beside the keyword index the folder holds the rows (``rows.jsonl``) and their fingerprints
+    (``fingerprints.json``, in the order of ``ids.json``): what Chroma holds once a sync has
+    committed, so a sync compares against it instead of reading 100k metadata back from Chroma.
+    """
 
     def __init__(self, keyword_dir: Path, vectors: VectorStore, embedder: Embedder, cache: EmbeddingCache):
         self.keyword_dir = keyword_dir
@@ -142,12 +171,20 @@ class Catalog:
         self.embedder = embedder
         self.cache = cache
         self._state: tuple[list[Row], KeywordIndex] = ([], KeywordIndex([]))
+        self._columns: tuple[list[Row], RowColumns] = ([], RowColumns([]))
         self.load()
 
     # Rows and keyword index are swapped together, so a search running during a sync
     # sees either the old pair or the new one: take ``snapshot()`` once per search.
     def snapshot(self) -> tuple[list[Row], KeywordIndex]:
         return self._state
+
+    def columns(self, rows: list[Row]) -> RowColumns:
+        """The filter columns of ``rows`` (a list ``snapshot()`` returned), built when the rows loaded."""
+        held_rows, columns = self._columns
+        if held_rows is rows:
+            return columns
+        return RowColumns(rows)  # a sync swapped the rows between the caller's snapshot and now
 
     @property
     def rows(self) -> list[Row]:
@@ -157,17 +194,27 @@ class Catalog:
     def keyword(self) -> KeywordIndex:
         return self._state[1]
 
+    def _swap(self, rows: list[Row], keyword: KeywordIndex) -> None:
+        # Columns first: whoever sees the new rows finds their columns ready.
+        self._columns = (rows, RowColumns(rows))
+        self._state = (rows, keyword)
+
     def load(self) -> None:
         """Read the committed rows and keyword index (again, after another process changed them)."""
         self.vectors.forget_count()
         keyword = KeywordIndex.load(self.keyword_dir)
         rows_path = keyword.directory / "rows.jsonl" if keyword and keyword.directory else None
         if keyword is None or rows_path is None or not rows_path.exists():
-            self._state = ([], KeywordIndex([]))
+            self._swap([], KeywordIndex([]))
             return
-        rows = [Row(**json.loads(line)) for line in rows_path.read_text("utf-8").splitlines() if line]
-        by_id = {r.id: r for r in rows}
-        self._state = ([by_id[i] for i in keyword.ids], keyword)
+        by_id = {}
+        with rows_path.open(encoding="utf-8") as f:
+            for line in f:
+                if line.strip():
+                    row = Row(**json.loads(line))
+                    by_id[row.id] = row
+        self._swap([by_id[i] for i in keyword.ids], keyword)
+        _release_freed_memory()
 
     def sync(self, rows: list[Row], progress=None, batch_size: int = 32) -> SyncStats:
         """Make Chroma and the keyword index hold exactly ``rows``.
@@ -176,11 +223,11 @@ class Catalog:
         (which decides what a search can return) is swapped in, and only then are vectors
         of removed rows deleted: a search during a sync never finds a passage without its vector.
         """
+        fingerprints = [r.fingerprint() for r in rows]
         wanted = {r.id for r in rows}
-        stored = self.vectors.fingerprints()
+        stored = self._stored_fingerprints()
         removed = [cid for cid in stored if cid not in wanted]
-        # Only fingerprints are kept for every row: full metadata of 100k rows costs ~150 MB.
-        todo = [r for r in rows if stored.get(r.id) != r.metadata()["fp"]]
+        todo = [r for r, fp in zip(rows, fingerprints, strict=True) if stored.get(r.id) != fp]
         del stored
         stats = SyncStats(deleted=len(removed), added=len(todo), total=len(rows))
         for i in range(0, len(todo), 512):
@@ -198,18 +245,57 @@ class Catalog:
             or not (self.keyword_dir / "ids.json").exists()
             or self._tokenizer_changed()
         ):
-            self._write_keyword(rows)
+            self._write_keyword(rows, fingerprints)
+        elif not (self.keyword_dir / FINGERPRINTS).exists():
+            # An index saved before fingerprints were kept: nothing changed, Chroma holds these.
+            atomic_write(self.keyword_dir / FINGERPRINTS, json.dumps(fingerprints))
         self.vectors.delete(removed)
         return stats
 
-    def _write_keyword(self, rows: list[Row]) -> None:
+    def _stored_fingerprints(self) -> dict[str, str]:
+        """Chunk id -> fingerprint of what Chroma holds.
+
+        The committed keyword folder lists them: every one of its rows was upserted before the
+        folder was swapped in. Chroma may hold more (a sync stopped before deleting removed rows,
+        or after upserting new ones): then its count differs, and Chroma itself is read.
+        """
+        saved = self._saved_fingerprints()
+        self.vectors.forget_count()
+        if saved is not None and self.vectors.count() == len(saved):
+            return saved
+        return self.vectors.fingerprints()
+
+    def _saved_fingerprints(self) -> dict[str, str] | None:
+        ids_path, fps_path = self.keyword_dir / "ids.json", self.keyword_dir / FINGERPRINTS
+        try:
+            ids = json.loads(ids_path.read_text("utf-8"))
+            fps = json.loads(fps_path.read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(ids, list) or not isinstance(fps, list) or len(ids) != len(fps):
+            return None
+        return dict(zip(ids, fps, strict=True))
+
+    def _write_keyword(self, rows: list[Row], fingerprints: list[str]) -> None:
         # The saved index's tokens are reused: only new or changed texts are tokenised again.
         # ...unless the segmenter changed (a new thesaurus): then every text is tokenised afresh.
         reuse = None if self._tokenizer_changed() else self.keyword_dir
-        keyword = KeywordIndex.build([r.id for r in rows], [f"{r.section}\n{r.text}" for r in rows], reuse)
-        lines = "\n".join(json.dumps(asdict(r), ensure_ascii=False) for r in rows)
-        keyword.save(self.keyword_dir, extra={"rows.jsonl": lines, "tokenizer.txt": tokenizer_fingerprint()})
-        self._state = (rows, keyword)
+        keyword = KeywordIndex.build([r.id for r in rows], (f"{r.section}\n{r.text}" for r in rows), reuse)
+
+        def write_rows(path: Path) -> None:
+            with path.open("w", encoding="utf-8") as f:  # a line at a time: one string would take ~300 MB
+                for i, r in enumerate(rows):
+                    f.write(("\n" if i else "") + json.dumps(r.to_dict(), ensure_ascii=False))
+
+        keyword.save(
+            self.keyword_dir,
+            extra={"tokenizer.txt": tokenizer_fingerprint(), FINGERPRINTS: json.dumps(fingerprints)},
+            writers={"rows.jsonl": write_rows},
+        )
+        # Searched from the saved files (memory-mapped) rather than the arrays just built.
+        self._swap(rows, KeywordIndex.load(self.keyword_dir) or keyword)
+        del keyword
+        _release_freed_memory()
 
     def _tokenizer_changed(self) -> bool:
         """A new thesaurus segments text differently: the stored keyword index must be rebuilt."""

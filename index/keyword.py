@@ -11,6 +11,7 @@ import re
 import shutil
 import threading
 import unicodedata
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,20 +33,6 @@ def _tokenizer():
     for term in default_thesaurus().terms:
         tok.add_word(term, TERM_FREQ, "n")
     return tok
-
-
-def _compact(corpus: list[np.ndarray], vocab: dict[str, int]) -> tuple[list[np.ndarray], dict[str, int]]:
-    """Drop terms no text uses any more (they came from removed texts): coverage asks the vocabulary."""
-    used = np.zeros(len(vocab), dtype=bool)
-    used[0] = True
-    for arr in corpus:
-        used[arr] = True
-    if used.all():
-        return corpus, vocab
-    mapping = np.cumsum(used, dtype=np.int64).astype(np.int32) - 1
-    terms = sorted(vocab, key=vocab.get)
-    kept = {t: int(mapping[i]) for i, t in enumerate(terms) if used[i]}
-    return [mapping[arr] for arr in corpus], kept
 
 
 def tokenizer_fingerprint() -> str:
@@ -108,34 +95,122 @@ def text_key(text: str) -> str:
 
 
 class _Tokens:
-    """The token ids of every indexed text, saved beside the index (``tokens.npy`` and friends).
+    """Per indexed text, its distinct term ids and how often each occurs, saved beside the index.
 
-    Tokenising is most of the cost of a rebuild (jieba over 100k chunks takes minutes), so a
-    rebuild after a small change reads back the ids of every text it has seen before.
+    ``terms.npy`` and ``term_counts.npy`` hold them for every text, ``term_offsets.npy`` where each
+    text's part starts, ``token_keys.json`` the texts' hashes, ``vocab.json`` the terms by id.
+    Tokenising is most of the cost of a rebuild (jieba over 100k chunks takes minutes), and
+    these counts are all BM25 needs: a rebuild after a small change reads them back for every
+    text it has seen before and computes the scores with numpy (``_bm25_scores``).
     """
 
-    FILES = ("tokens.npy", "token_offsets.npy", "token_keys.json", "vocab.json")
+    FILES = ("terms.npy", "term_counts.npy", "term_offsets.npy", "token_keys.json", "vocab.json")
+    # Before counts were kept: every token of every text (read back, counted per text).
+    LEGACY = ("tokens.npy", "token_offsets.npy", "token_keys.json", "vocab.json")
 
-    def __init__(self, flat: np.ndarray, offsets: np.ndarray, keys: list[str], vocab: list[str]):
-        self.flat, self.offsets, self.keys, self.vocab = flat, offsets, keys, vocab
+    def __init__(self, terms, counts, offsets, keys: list[str], vocab: list[str], legacy: bool = False):
+        self.terms, self.counts, self.offsets = terms, counts, offsets
+        self.keys, self.vocab, self.legacy = keys, vocab, legacy
 
     @classmethod
     def load(cls, directory: Path | None) -> _Tokens | None:
-        if directory is None or not all((directory / f).exists() for f in cls.FILES):
+        if directory is None:
             return None
         try:
-            return cls(
-                np.load(directory / "tokens.npy", mmap_mode="r"),
-                np.load(directory / "token_offsets.npy"),
-                json.loads((directory / "token_keys.json").read_text("utf-8")),
-                json.loads((directory / "vocab.json").read_text("utf-8")),
-            )
+            keys = json.loads((directory / "token_keys.json").read_text("utf-8"))
+            vocab = json.loads((directory / "vocab.json").read_text("utf-8"))
+            if all((directory / f).exists() for f in cls.FILES):
+                return cls(
+                    np.load(directory / "terms.npy", mmap_mode="r"),
+                    np.load(directory / "term_counts.npy", mmap_mode="r"),
+                    np.load(directory / "term_offsets.npy"),
+                    keys,
+                    vocab,
+                )
+            if all((directory / f).exists() for f in cls.LEGACY):
+                tokens = np.load(directory / "tokens.npy", mmap_mode="r")
+                return cls(tokens, None, np.load(directory / "token_offsets.npy"), keys, vocab, legacy=True)
         except (OSError, ValueError):
             return None
+        return None
+
+    def read(self, a: int, z: int, terms: np.ndarray, counts: np.ndarray) -> None:
+        """Entries ``a:z`` into ``terms`` and ``counts``, read from the files: reading through the
+        mapping would keep those pages resident (in this process's RSS) for as long as it lives."""
+        for source, out in ((self.terms, terms), (self.counts, counts)):
+            if source.dtype != out.dtype or not isinstance(source, np.memmap):
+                out[:] = source[a:z]
+                continue
+            with open(source.filename, "rb") as f:
+                f.seek(source.offset + a * source.dtype.itemsize)
+                if f.readinto(memoryview(out).cast("B")) != out.nbytes:
+                    raise ValueError(f"{source.filename} is shorter than its header says")
+
+    def counted(self, j: int) -> tuple[np.ndarray, np.ndarray]:
+        """Distinct term ids of text ``j`` and their counts (only asked of a legacy index)."""
+        terms, counts = np.unique(
+            np.asarray(self.terms[self.offsets[j] : self.offsets[j + 1]]), return_counts=True
+        )
+        return terms.astype(np.int32), counts.astype(np.int32)
+
+
+def _counted(terms: list[str], vocab: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    ids = np.fromiter((vocab.setdefault(t, len(vocab)) for t in terms), np.int32, len(terms))
+    distinct, counts = np.unique(ids, return_counts=True)
+    return distinct.astype(np.int32), counts.astype(np.int32)
+
+
+def _bm25_scores(
+    terms: np.ndarray, counts: np.ndarray, offsets: np.ndarray, n_vocab: int, k1: float, b: float
+) -> dict:
+    """The score matrix ``bm25s.BM25.index`` builds (method "lucene"), bit for bit, from term counts.
+
+    bm25s counts every text's tokens in Python (half a minute at 100k chunks, and ~1 GB of
+    temporary arrays); here the counts are given, the scores are computed a block of texts
+    at a time and placed straight into their column of the CSC matrix (terms as columns,
+    rows in ascending order within a column, as bm25s sorts them).
+    """
+    n_docs = len(offsets) - 1
+    lengths = np.diff(offsets)  # distinct terms per text
+    doc_len = np.add.reduceat(counts, offsets[:-1], dtype=np.int64) if n_docs else np.zeros(0, np.int64)
+    avg_doc_len = doc_len.mean()
+    df = np.bincount(terms, minlength=n_vocab)
+    # math.log as bm25s does (numpy's log may differ in the last bit)
+    idf = np.array(
+        [math.log(1 + (n_docs - d + 0.5) / (d + 0.5)) if d else 0.0 for d in df.tolist()], dtype=np.float32
+    )
+    norm = k1 * ((1 - b) + b * doc_len.astype(np.float64) / avg_doc_len)  # bm25s' per-text denominator
+    indptr = np.zeros(n_vocab + 1, dtype=np.int64)
+    np.cumsum(df, out=indptr[1:])
+    data = np.empty(int(indptr[-1]), dtype=np.float32)
+    indices = np.empty(int(indptr[-1]), dtype=np.int32)
+    heads = indptr[:-1].copy()  # next free place in each column
+    block = 1 << 19  # term entries per block: temporaries stay at a few tens of MB
+    bounds = np.searchsorted(offsets, np.arange(0, int(offsets[-1]), block), side="right") - 1
+    starts = sorted(set(bounds.tolist()) | {0})
+    for r0, r1 in zip(starts, [*starts[1:], n_docs], strict=True):
+        a, z = int(offsets[r0]), int(offsets[r1])
+        if a == z:
+            continue
+        t = np.asarray(terms[a:z])
+        doc = np.repeat(np.arange(r0, r1, dtype=np.int32), lengths[r0:r1])
+        tf = np.asarray(counts[a:z]).astype(np.float32)
+        scores = (idf[t] * (tf / (norm[doc] + tf))).astype(np.float32)
+        order = np.argsort(t, kind="stable")  # by term, rows ascending within a term
+        t = t[order]
+        per_term = np.bincount(t, minlength=n_vocab)
+        first = np.cumsum(per_term) - per_term  # where each term's run starts in ``t``
+        at = heads[t] + (np.arange(len(t)) - first[t])
+        data[at] = scores[order]
+        indices[at] = doc[order]
+        heads += per_term
+    return {"data": data, "indices": indices, "indptr": indptr, "num_docs": n_docs}
 
 
 class KeywordIndex:
     """BM25 over chunk texts; ``ids[i]`` is the chunk id of row i."""
+
+    K1, B = 1.2, 0.75
 
     def __init__(self, ids: list[str], model=None):
         self.ids = ids
@@ -143,40 +218,97 @@ class KeywordIndex:
         self._row = {cid: i for i, cid in enumerate(ids)}
         self._lock = threading.Lock()
         self.directory: Path | None = None  # where it was loaded from
-        self._pending: tuple[list[np.ndarray], list[str], list[str]] | None = None  # tokens until saved
+        self._pending: _Tokens | None = None  # term counts until saved
         self.reused = 0  # texts whose tokens came from the previous index
 
     @classmethod
-    def build(cls, ids: list[str], texts: list[str], previous: Path | None = None) -> KeywordIndex:
-        """BM25 over ``texts``; tokens of texts already in the index saved at ``previous`` are reused."""
-        model = None
-        corpus: list[np.ndarray] = []
-        keys = [text_key(t) for t in texts]
+    def build(cls, ids: list[str], texts: Iterable[str], previous: Path | None = None) -> KeywordIndex:
+        """BM25 over ``texts`` (one per id, read once: a generator spares holding them all);
+        term counts of texts already in the index saved at ``previous`` are reused."""
+        keys: list[str] = []
         reused = 0
         vocab: dict[str, int] = {"": 0}
+        terms = counts = np.zeros(0, dtype=np.int32)
+        offsets = np.zeros(1, dtype=np.int64)
+        model = None
         if ids:
-            # Token ids, not token strings: 100k chunks hold ~45M terms, which as Python
-            # strings take gigabytes; as small int arrays they take a few hundred MB.
             old = _Tokens.load(previous)
             at: dict[str, int] = {}
             if old is not None:
                 vocab = {t: i for i, t in enumerate(old.vocab)}
                 at = {k: i for i, k in enumerate(old.keys)}
-            for text, key in zip(texts, keys, strict=True):
+            # Per text in order: a (start, end) range of the old entries (consecutive old texts
+            # make one range) or the new text's (terms, counts).
+            plan: list[tuple] = []
+            lengths = np.empty(len(ids), dtype=np.int64)
+            run = [0, 0]  # old texts [start, end) that follow each other
+
+            def flush() -> None:
+                if run[1] > run[0]:
+                    plan.append((int(old.offsets[run[0]]), int(old.offsets[run[1]])))
+                run[0] = run[1] = 0
+
+            for i, text in enumerate(texts):
+                key = text_key(text)
+                keys.append(key)
                 j = at.get(key)
-                if j is not None:
-                    corpus.append(np.array(old.flat[old.offsets[j] : old.offsets[j + 1]], dtype=np.int32))
+                if j is not None and not old.legacy:
+                    if run[1] != j or run[1] == run[0]:
+                        flush()
+                        run[0] = j
+                    run[1] = j + 1
+                    lengths[i] = old.offsets[j + 1] - old.offsets[j]
                     reused += 1
                     continue
-                terms = tokenize(text) or [""]
-                corpus.append(
-                    np.fromiter((vocab.setdefault(t, len(vocab)) for t in terms), np.int32, len(terms))
-                )
-            corpus, vocab = _compact(corpus, vocab)
-            model = _bm25s().BM25(k1=1.2, b=0.75)
-            model.index((corpus, vocab), create_empty_token=False, show_progress=False)
+                flush()
+                if j is not None:
+                    part = old.counted(j)
+                    reused += 1
+                else:
+                    part = _counted(tokenize(text) or [""], vocab)
+                plan.append(part)
+                lengths[i] = len(part[0])
+            flush()
+            if len(keys) != len(ids):
+                raise ValueError(f"{len(ids)} ids but {len(keys)} texts")
+            # Counts above 65535 in one chunk are not expected; int32 if one occurs.
+            wide = any(isinstance(p[1], np.ndarray) and len(p[1]) and int(p[1].max()) > 65535 for p in plan)
+            if old is not None and not old.legacy and old.counts.dtype != np.uint16:
+                wide = True
+            terms = np.empty(int(lengths.sum()), dtype=np.int32)
+            counts = np.empty(len(terms), dtype=np.int32 if wide else np.uint16)
+            at_ = 0
+            for p in plan:  # each piece straight into place: no list of copies to concatenate
+                if isinstance(p[0], int):
+                    old.read(p[0], p[1], terms[at_ : at_ + p[1] - p[0]], counts[at_ : at_ + p[1] - p[0]])
+                    at_ += p[1] - p[0]
+                else:
+                    terms[at_ : at_ + len(p[0])] = p[0]
+                    counts[at_ : at_ + len(p[0])] = p[1]
+                    at_ += len(p[0])
+            del plan, old
+            offsets = np.zeros(len(ids) + 1, dtype=np.int64)
+            np.cumsum(lengths, out=offsets[1:])
+            # Drop terms no text uses any more (they came from removed texts): coverage asks the vocabulary.
+            used = np.bincount(terms, minlength=len(vocab)) > 0
+            used[0] = True
+            words_by_id = sorted(vocab, key=vocab.get)
+            if not used.all():
+                mapping = (np.cumsum(used, dtype=np.int64) - 1).astype(np.int32)
+                for i in range(0, len(terms), 1 << 20):  # in place, a block at a time
+                    terms[i : i + (1 << 20)] = mapping[terms[i : i + (1 << 20)]]
+                words_by_id = [w for w, keep in zip(words_by_id, used.tolist(), strict=True) if keep]
+                vocab = {w: i for i, w in enumerate(words_by_id)}
+            model = _bm25s().BM25(k1=cls.K1, b=cls.B)
+            model.scores = _bm25_scores(terms, counts, offsets, len(vocab), cls.K1, cls.B)
+            model.vocab_dict = vocab
+            model.unique_token_ids_set = set(vocab.values())
+            model.nonoccurrence_array = None
+        else:
+            words_by_id = [""]
+            keys = [text_key(t) for t in texts]
         index = cls(list(ids), model)
-        index._pending = (corpus, keys, sorted(vocab, key=vocab.get))
+        index._pending = _Tokens(terms, counts, offsets, keys, words_by_id)
         index.reused = reused
         return index
 
@@ -243,10 +375,16 @@ class KeywordIndex:
     def row(self, chunk_id: str) -> int | None:
         return self._row.get(chunk_id)
 
-    def save(self, directory: Path, extra: dict[str, str] | None = None) -> None:
+    def save(
+        self,
+        directory: Path,
+        extra: dict[str, str] | None = None,
+        writers: dict[str, Callable[[Path], None]] | None = None,
+    ) -> None:
         """Write to a sibling folder, then swap it in, so a crash never leaves half an index.
 
-        ``extra`` files (name -> text) are written into the same folder and swapped with it.
+        ``extra`` files (name -> text) are written into the same folder and swapped with it,
+        and so are the files ``writers`` (name -> function writing that path) write.
         """
         tmp = directory.with_name(directory.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
@@ -255,6 +393,8 @@ class KeywordIndex:
             self._model.save(str(tmp), show_progress=False)
         for name, text in (extra or {}).items():
             (tmp / name).write_text(text, "utf-8")
+        for name, write in (writers or {}).items():
+            write(tmp / name)
         if self._pending is not None:
             self._save_tokens(tmp)
         (tmp / "ids.json").write_text(json.dumps(self.ids), "utf-8")
@@ -266,24 +406,22 @@ class KeywordIndex:
         shutil.rmtree(old, ignore_errors=True)
 
     def _save_tokens(self, directory: Path) -> None:
-        """Stream the pending token ids to disk, then let them go: searches never need them."""
-        corpus, keys, vocab = self._pending
-        offsets = np.zeros(len(corpus) + 1, dtype=np.int64)
-        np.cumsum([len(a) for a in corpus], out=offsets[1:])
-        with (directory / "tokens.npy").open("wb") as f:
-            header = np.lib.format.header_data_from_array_1_0(np.zeros(0, dtype=np.int32))
-            header["shape"] = (int(offsets[-1]),)
-            np.lib.format.write_array_header_1_0(f, header)
-            for arr in corpus:
-                f.write(np.ascontiguousarray(arr, dtype="<i4").tobytes())
-        np.save(directory / "token_offsets.npy", offsets)
-        (directory / "token_keys.json").write_text(json.dumps(keys), "utf-8")
-        (directory / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), "utf-8")
+        """Write the pending term counts, then let them go: searches never need them."""
+        tokens = self._pending
+        np.save(directory / "terms.npy", tokens.terms)
+        np.save(directory / "term_counts.npy", tokens.counts)
+        np.save(directory / "term_offsets.npy", tokens.offsets)
+        (directory / "token_keys.json").write_text(json.dumps(tokens.keys), "utf-8")
+        (directory / "vocab.json").write_text(json.dumps(tokens.vocab, ensure_ascii=False), "utf-8")
         self._pending = None
 
     @classmethod
     def load(cls, directory: Path) -> KeywordIndex | None:
-        """The saved index, or None when there is none (or a crash left only the backup)."""
+        """The saved index, or None when there is none (or a crash left only the backup).
+
+        The score matrix is memory-mapped: a search reads only its words' columns, so the rest
+        need not be resident, and the next sync builds its matrix without this one in memory.
+        """
         if not (directory / "ids.json").exists():
             old = directory.with_name(directory.name + ".old")
             if (old / "ids.json").exists():
@@ -291,7 +429,7 @@ class KeywordIndex:
             else:
                 return None
         ids = json.loads((directory / "ids.json").read_text("utf-8"))
-        model = _bm25s().BM25.load(str(directory), show_progress=False) if ids else None
+        model = _bm25s().BM25.load(str(directory), mmap=True, show_progress=False) if ids else None
         index = cls(ids, model)
         index.directory = directory
         return index

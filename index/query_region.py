@@ -6,10 +6,12 @@ province's, then the national law, and still sees the rest.
 
 from __future__ import annotations
 
-import threading
+from typing import TYPE_CHECKING
 
-from index.catalog import Row
 from ingest.regions import find_places, resolve_region
+
+if TYPE_CHECKING:
+    from index.catalog import Row
 
 NATIONAL = "全国"
 # How much a passage's nearness adds, as a share of the best fused score.
@@ -19,50 +21,45 @@ TIER_LOCAL, TIER_ENCLOSING, TIER_NATIONAL, TIER_UNKNOWN = 1.0, 0.6, 0.5, 0.3
 _SUFFIXES = ("特别行政区", "自治区", "自治州", "省", "市", "区", "县", "旗", "盟", "州")
 
 
-def question_region(question: str, rows: list[Row] | None = None) -> tuple[str, ...]:
+def question_region(
+    question: str, rows: list[Row] | None = None, places: dict[str, tuple[str, ...]] | None = None
+) -> tuple[str, ...]:
     """The region path the question is about, () when it names none with confidence.
 
     The national gazetteer first; then the places the library's own documents are issued by or
     about, so a region the gazetteer does not list (a new district, a renamed city) is known too.
+    ``places`` is ``library_places(rows)`` computed beforehand (``RowColumns.places``).
     """
     if find_places(question):
         region = resolve_region(question)
         if region:
             return region
-    if rows:
-        found = [
-            (len(surface), path) for surface, path in _library_places(rows).items() if surface in question
-        ]
+    if places is None and rows:
+        places = library_places(rows)
+    if places:
+        found = [(len(surface), path) for surface, path in places.items() if surface in question]
         if found:
             return max(found)[1]
     return ()
 
 
-_places_lock = threading.Lock()
-_places_for: tuple[list[Row] | None, dict[str, tuple[str, ...]]] = (None, {})
-
-
-def _library_places(rows: list[Row]) -> dict[str, tuple[str, ...]]:
-    """Surface form (青禾市, 青禾) -> the longest region path naming it, over the library's rows.
-
-    Kept for one row list, held by reference (an id() can be reused once a sync frees the old list)."""
-    global _places_for
-    with _places_lock:
-        held, places = _places_for
-        if held is rows:
-            return places
-    places = {}
+def library_places(rows: list[Row]) -> dict[str, tuple[str, ...]]:
+    """Surface form (青禾市, 青禾) -> the longest region path naming it, over the library's rows."""
+    places: dict[str, tuple[str, ...]] = {}
+    seen: set[tuple[str, ...]] = set()
     for row in rows:
         for path in (row.issuer_region, row.region_path):
+            key = tuple(path)
+            if key in seen:  # 100k rows share a few hundred paths
+                continue
+            seen.add(key)
             for depth, name in enumerate(path):
                 if not name or name == NATIONAL:
                     continue
-                full = tuple(path[: depth + 1])
+                full = key[: depth + 1]
                 for surface in {name, _short(name)} - {""}:
                     if len(full) > len(places.get(surface, ())):
                         places[surface] = full
-    with _places_lock:
-        _places_for = (rows, places)
     return places
 
 

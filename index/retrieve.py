@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,6 +15,7 @@ from index.answer_shape import (
     wanted_types,
 )
 from index.catalog import Catalog, Row
+from index.columns import RowColumns
 from index.keyword import KeywordIndex, normalise_query
 from index.query_region import nearness, question_region, without_region
 from index.thesaurus import Expansion, default_thesaurus
@@ -74,10 +74,9 @@ COVERAGE_WEIGHT = 0.05
 ID_FILTER_LIMIT = 5000  # up to this many allowed rows, Chroma is asked for exactly those ids
 
 
-def _region_names(query: str, rows: list[Row]) -> set[str]:
+def _region_names(query: str, names: list[str]) -> set[str]:
     """Place names in the index that the user's region means: exact, or a short form (大连 -> 大连市)."""
     q = normalise_query(query).strip()
-    names = {name for r in rows for name in r.region_path}
     return {n for n in names if n == q or (len(q) >= 2 and n.startswith(q))}
 
 
@@ -117,32 +116,39 @@ class HybridRetriever:
         self.question_region = question_region
         self.prefer_current = prefer_current
         self.answer_shape = answer_shape
-        # Masks belong to one row list: the cache holds that list itself (an id() may be reused
-        # once a sync frees the old list) and is shared by the app's worker threads.
-        self._masks: dict[Filters, np.ndarray] = {}
-        self._masks_rows: list[Row] | None = None
-        self._masks_lock = threading.Lock()
+        self._held_columns: tuple[list[Row], RowColumns] | None = None  # only without a catalog
 
     # -- filters -------------------------------------------------------------
-    def _predicate(self, filters: Filters, rows: list[Row]):
-        regions = _region_names(filters.region, rows) if filters.region else None
-        kind = normalise_query(filters.kind) if filters.kind else None  # once, not once per row
+    def _columns(self, rows: list[Row]) -> RowColumns:
+        """The catalog's columns of ``rows``; without a catalog, built once per row list."""
+        if self.catalog is not None:
+            return self.catalog.columns(rows)
+        held = self._held_columns  # one read: another thread may replace it meanwhile
+        if held is not None and held[0] is rows:  # the list itself is held: its id cannot be reused
+            return held[1]
+        columns = RowColumns(rows)
+        self._held_columns = (rows, columns)
+        return columns
+
+    def _mask(self, filters: Filters, rows: list[Row], columns: RowColumns | None = None) -> np.ndarray:
+        """Rows passing ``filters``: numpy comparisons over the precomputed columns."""
+        columns = columns if columns is not None else self._columns(rows)
+        mask = np.ones(len(rows), dtype=bool)
+        if filters.region:
+            mask &= columns.region_mask(_region_names(filters.region, columns.region_names))
+        kind = normalise_query(filters.kind) if filters.kind else None
+        if kind:
+            mask &= columns.kind_mask(lambda k: _kind_matches(k, kind))
+        if filters.year:
+            mask &= columns.year == int(filters.year)
+        if filters.file:
+            mask &= columns.file_mask(filters.file)
         section = normalise_query(filters.section) if filters.section else None
-
-        def keep(row: Row) -> bool:
-            if regions is not None and not (set(row.region_path) & regions):
-                return False
-            if kind and not _kind_matches(row.kind, kind):
-                return False
-            if filters.year and row.year != int(filters.year):
-                return False
-            if filters.file and row.file != filters.file:
-                return False
-            if section and section not in row.section:
-                return False
-            return not (filters.cases_only and not row.is_case)
-
-        return keep
+        if section:
+            mask &= columns.section_mask(lambda s: section in s)
+        if filters.cases_only:
+            mask &= columns.is_case
+        return mask
 
     # -- retrieval -------------------------------------------------------------
     def retrieve(
@@ -162,13 +168,14 @@ class HybridRetriever:
         rows, keyword = self.catalog.snapshot()
         if not text or not rows:
             return SearchResult(query, False, [], mode, all_versions=all_versions)
-        allowed = None if filters.empty() else self._mask(filters, rows)
+        columns = self._columns(rows)
+        allowed = None if filters.empty() else self._mask(filters, rows, columns)
         if allowed is not None and not allowed.any():
             return SearchResult(query, False, [], mode, all_versions=all_versions)
         expansions = keyword.matched(default_thesaurus().expand(text)) if self.thesaurus else []
         region = ()
         if use_region and self.question_region and not filters.region:
-            region = question_region(text, rows)
+            region = question_region(text, rows, columns.places)
         question = self.catalog.embedder.embed_query(text)
         keyword_text = without_region(text, region) if region else text
         hits = self._candidates(text, question, mode, allowed, rows, keyword, expansions, keyword_text)
@@ -222,20 +229,6 @@ class HybridRetriever:
         for h in hits:
             h.score += REGION_BONUS * top * nearness(h.row, region)
         hits.sort(key=lambda h: -h.score)
-
-    def _mask(self, filters: Filters, rows: list[Row]) -> np.ndarray:
-        """Rows passing ``filters``; cached per row list, since the same facets come back often."""
-        with self._masks_lock:
-            if self._masks_rows is rows and filters in self._masks:
-                return self._masks[filters]
-        keep = self._predicate(filters, rows)
-        mask = np.fromiter((keep(r) for r in rows), bool, len(rows))
-        with self._masks_lock:
-            if self._masks_rows is not rows or len(self._masks) > 64:
-                self._masks = {}
-                self._masks_rows = rows
-            self._masks[filters] = mask
-        return mask
 
     def confidence(
         self, text: str, hits: list[Hit], keyword: KeywordIndex, expansions: list[Expansion] | None = None

@@ -1,4 +1,4 @@
-"""The filter-mask cache: always the mask of the row list searched, also across threads."""
+"""Filter masks without a catalog: columns follow the row list, also across threads."""
 
 from __future__ import annotations
 
