@@ -15,6 +15,7 @@ Two general properties of Chinese statutes and official documents that ranking u
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _NUM = r"[0-9０-９一二两三四五六七八九十百千万半]+"
 
@@ -90,6 +91,7 @@ ASKS_BOILERPLATE = re.compile(
 _SENTENCES = re.compile(r"[^。；;\n]+[。；;]?")
 
 
+@lru_cache(maxsize=50_000)  # a passage's text never changes; the same passages come back often
 def boilerplate_share(text: str) -> float:
     """Share of the passage (by characters) in purpose, effective-date, addressee, preamble,
     transmittal and signature sentences."""

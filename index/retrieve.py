@@ -28,6 +28,7 @@ OLD_STATUSES = ("已被修订", "已废止")
 REGION_BONUS = 0.5  # at most this share of the best fused score, for a passage of the question's region
 ANSWER_TYPE_BONUS = 0.2  # share of the best fused score for a passage holding the kind of value asked for
 BOILERPLATE_FACTOR = 0.5  # a purpose, effective-date, addressee or transmittal passage keeps this share
+SHAPE_DEPTH = 30  # the best candidates whose shape is looked at
 
 
 @dataclass(frozen=True)
@@ -213,10 +214,11 @@ class HybridRetriever:
         """Articles holding the kind of value a rule question asks for up (a rule is stated in an
         article; a report's figures describe one place's results); drafting boilerplate
         (purpose and effective-date articles, addressees, preambles, transmittal) down."""
-        top = max(h.score for h in hits) or 1.0
+        hits.sort(key=lambda h: -h.score)
+        top = hits[0].score or 1.0
         wanted = wanted_types(text)
         keep_boilerplate = asks_boilerplate(text)
-        for h in hits:
+        for h in hits[:SHAPE_DEPTH]:  # far below, neither a bonus nor a halving changes what is shown
             if wanted and h.row.article and holds_wanted(h.row.text, wanted):
                 h.score += ANSWER_TYPE_BONUS * top
             if not keep_boilerplate and boilerplate_share(h.row.text) >= BOILERPLATE_SHARE:
