@@ -12,8 +12,8 @@ from typing import Any
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 
-from index.catalog import Row
 from index.embeddings import Embedder, EmbeddingCache
+from index.rows import Row
 
 
 class CachedEmbedding(BaseEmbedding):

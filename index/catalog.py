@@ -9,135 +9,24 @@ previous keyword index and a rerun converges.
 from __future__ import annotations
 
 import ctypes
-import hashlib
 import json
 import logging
-from dataclasses import dataclass, field, fields
+import os
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
+from index import rowvectors
 from index.columns import RowColumns
 from index.docstore import atomic_write
 from index.embeddings import Embedder, EmbeddingCache
 from index.keyword import KeywordIndex, tokenizer_fingerprint
+from index.rows import Row
 from index.vectorstore import VectorStore
-from ingest.dedup import find_near_duplicates
-from ingest.types import Document
 
 log = logging.getLogger(__name__)
 FINGERPRINTS = "fingerprints.json"
-
-
-@dataclass
-class Row:
-    """A chunk as indexed, with everything a search result shows."""
-
-    id: str
-    file: str
-    title: str
-    section: str
-    section_no: int
-    region: str
-    region_path: list[str]
-    kind: str
-    date: str
-    year: int
-    is_case: bool
-    start: int
-    end: int
-    text: str
-    also_in: list[dict] = field(default_factory=list)
-    article: str = ""  # 第三十九条
-    heading: str = ""  # heading path joined by " › "
-    status: str = ""  # the document's validity
-    superseded_by: str = ""
-    version_of: str = ""
-    issuer_region: list[str] = field(default_factory=list)
-    level: str = ""
-    doc_kind: str = ""  # the document's kind; ``kind`` stays the section's
-    doc_no: str = ""
-
-    def to_dict(self) -> dict:
-        """The fields by name; what ``dataclasses.asdict`` gives, without its deep copy (the
-        values are JSON-ready already), which made it the slowest part of a re-sync."""
-        return {name: getattr(self, name) for name in _FIELDS}
-
-    def fingerprint(self) -> str:
-        """Changes whenever any field changes: Chroma keeps it as the ``fp`` metadata."""
-        text = json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True)
-        return hashlib.sha1(text.encode()).hexdigest()
-
-    def embed_text(self) -> str:
-        """What the model sees: the section heading gives a short passage its context."""
-        return f"{self.section}\n{self.text}" if self.section and self.section not in self.text else self.text
-
-    def metadata(self) -> dict:
-        """Flat Chroma metadata (scalars only); ``fp`` changes whenever any shown field changes."""
-        meta = {
-            "file": self.file,
-            "title": self.title,
-            "section": self.section,
-            "section_no": self.section_no,
-            "region": self.region,
-            "kind": self.kind,
-            "date": self.date,
-            "year": self.year,
-            "is_case": self.is_case,
-            "start": self.start,
-            "end": self.end,
-            "also_in": json.dumps(self.also_in, ensure_ascii=False),
-            "article": self.article,
-            "status": self.status,
-            "doc_kind": self.doc_kind,
-            "level": self.level,
-        }
-        for level in range(3):
-            meta[f"region_l{level + 1}"] = self.region_path[level] if level < len(self.region_path) else ""
-        meta["fp"] = self.fingerprint()
-        return meta
-
-
-_FIELDS = tuple(f.name for f in fields(Row))
-
-
-def rows_from_documents(documents: list[Document]) -> list[Row]:
-    """Rows for every chunk that is not a near-duplicate of a chunk in another document."""
-    dups = find_near_duplicates(documents)
-    rows = []
-    for doc in sorted(documents, key=lambda d: d.file):
-        year = int(doc.date[:4]) if doc.date else 0
-        for chunk in doc.chunks:
-            if chunk.id in dups.primary_of:
-                continue
-            section = doc.sections[chunk.section]
-            rows.append(
-                Row(
-                    id=chunk.id,
-                    file=doc.file,
-                    title=doc.title,
-                    section=section.title,
-                    section_no=chunk.section,
-                    region=section.region,
-                    region_path=list(section.region_path),
-                    kind=section.kind,
-                    date=doc.date or "",
-                    year=year,
-                    is_case=section.is_case,
-                    start=chunk.start,
-                    end=chunk.end,
-                    text=chunk.text,
-                    also_in=dups.also_in.get(chunk.id, []),
-                    article=chunk.article,
-                    heading=" › ".join(chunk.heading_path),
-                    status=doc.status,
-                    superseded_by=doc.superseded_by or "",
-                    version_of=doc.version_of or "",
-                    issuer_region=list(doc.issuer_region),
-                    level=doc.level,
-                    doc_kind=doc.kind,
-                    doc_no=doc.doc_no or "",
-                )
-            )
-    return rows
 
 
 def _release_freed_memory() -> None:
@@ -172,6 +61,7 @@ class Catalog:
         self.cache = cache
         self._state: tuple[list[Row], KeywordIndex] = ([], KeywordIndex([]))
         self._columns: tuple[list[Row], RowColumns] = ([], RowColumns([]))
+        self._matrix: tuple[list[Row], np.ndarray | None] = ([], None)
         self.load()
 
     # Rows and keyword index are swapped together, so a search running during a sync
@@ -186,6 +76,27 @@ class Catalog:
             return columns
         return RowColumns(rows)  # a sync swapped the rows between the caller's snapshot and now
 
+    def matrix(self, rows: list[Row]) -> np.ndarray | None:
+        """Every vector of ``rows`` (a list ``snapshot()`` returned) in row order, memory-mapped;
+        None when the saved index has none or a sync swapped the rows meanwhile."""
+        held_rows, matrix = self._matrix
+        return matrix if held_rows is rows else None
+
+    def row_vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
+        """Chunk id -> vector: read from the row matrix, or asked of Chroma for what it lacks."""
+        rows, keyword = self._state
+        matrix = self.matrix(rows)
+        out: dict[str, np.ndarray] = {}
+        if matrix is not None:
+            for cid in ids:
+                i = keyword.row(cid)
+                if i is not None:
+                    out[cid] = np.asarray(matrix[i])
+        rest = [cid for cid in ids if cid not in out]
+        if rest:
+            out.update(self.vectors.vectors(rest))
+        return out
+
     @property
     def rows(self) -> list[Row]:
         return self._state[0]
@@ -195,8 +106,9 @@ class Catalog:
         return self._state[1]
 
     def _swap(self, rows: list[Row], keyword: KeywordIndex) -> None:
-        # Columns first: whoever sees the new rows finds their columns ready.
+        # Columns and vectors first: whoever sees the new rows finds them ready.
         self._columns = (rows, RowColumns(rows))
+        self._matrix = (rows, rowvectors.load(keyword.directory, len(rows), self.embedder.dim))
         self._state = (rows, keyword)
 
     def load(self) -> None:
@@ -245,10 +157,9 @@ class Catalog:
             or not (self.keyword_dir / "ids.json").exists()
             or self._tokenizer_changed()
         ):
-            self._write_keyword(rows, fingerprints)
-        elif not (self.keyword_dir / FINGERPRINTS).exists():
-            # An index saved before fingerprints were kept: nothing changed, Chroma holds these.
-            atomic_write(self.keyword_dir / FINGERPRINTS, json.dumps(fingerprints))
+            self._write_keyword(rows, fingerprints, {r.id for r in todo})
+        else:
+            self._complete_saved(rows, fingerprints)
         self.vectors.delete(removed)
         return stats
 
@@ -276,7 +187,41 @@ class Catalog:
             return None
         return dict(zip(ids, fps, strict=True))
 
-    def _write_keyword(self, rows: list[Row], fingerprints: list[str]) -> None:
+    def _complete_saved(self, rows: list[Row], fingerprints: list[str]) -> None:
+        """Nothing changed: add what an index saved by an earlier version lacks."""
+        if not (self.keyword_dir / FINGERPRINTS).exists():  # Chroma holds exactly these rows
+            atomic_write(self.keyword_dir / FINGERPRINTS, json.dumps(fingerprints))
+        if rows and self.matrix(self.rows) is None:
+            tmp = self.keyword_dir / (rowvectors.FILE + ".tmp")
+            self._write_vectors(tmp, rows, set())
+            os.replace(tmp, self.keyword_dir / rowvectors.FILE)
+            held = self.rows
+            self._matrix = (held, rowvectors.load(self.keyword_dir, len(held), self.embedder.dim))
+
+    def _write_vectors(self, path: Path, rows: list[Row], changed: set[str]) -> None:
+        """The row matrix of ``rows``: unchanged rows' vectors from the current one, the others from
+        the embedding cache (a sync has just filed them there), or from Chroma failing that."""
+        held_rows, held = self._matrix
+        dim = self.embedder.dim
+
+        def fetch(positions: list[int]) -> np.ndarray:
+            part = [rows[p] for p in positions]
+            found = self.cache.cached(self.embedder.name, [r.embed_text() for r in part])
+            lost = [part[j].id for j in range(len(part)) if j not in found]
+            stored = self.vectors.vectors(lost) if lost else {}
+            return np.stack([found[j] if j in found else stored[r.id] for j, r in enumerate(part)])
+
+        rowvectors.write(
+            path,
+            [r.id for r in rows],
+            dim,
+            [r.id for r in held_rows],
+            held,
+            lambda cid: cid not in changed,
+            fetch,
+        )
+
+    def _write_keyword(self, rows: list[Row], fingerprints: list[str], changed: set[str]) -> None:
         # The saved index's tokens are reused: only new or changed texts are tokenised again.
         # ...unless the segmenter changed (a new thesaurus): then every text is tokenised afresh.
         reuse = None if self._tokenizer_changed() else self.keyword_dir
@@ -290,7 +235,10 @@ class Catalog:
         keyword.save(
             self.keyword_dir,
             extra={"tokenizer.txt": tokenizer_fingerprint(), FINGERPRINTS: json.dumps(fingerprints)},
-            writers={"rows.jsonl": write_rows},
+            writers={
+                "rows.jsonl": write_rows,
+                rowvectors.FILE: lambda p: self._write_vectors(p, rows, changed),
+            },
         )
         # Searched from the saved files (memory-mapped) rather than the arrays just built.
         self._swap(rows, KeywordIndex.load(self.keyword_dir) or keyword)

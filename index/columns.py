@@ -15,7 +15,7 @@ import numpy as np
 from index.query_region import library_places
 
 if TYPE_CHECKING:
-    from index.catalog import Row
+    from index.rows import Row
 
 
 def _codes(values: Iterable[str], n: int) -> tuple[list[str], np.ndarray]:

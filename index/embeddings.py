@@ -176,17 +176,7 @@ class EmbeddingCache:
     ) -> np.ndarray:
         """Vectors for ``texts``, computing only those not cached; returns (len(texts), dim)."""
         keys = [self.key(t) for t in texts]
-        found: dict[str, np.ndarray] = {}
-        with self._lock:
-            for i in range(0, len(keys), 500):
-                part = keys[i : i + 500]
-                marks = ",".join("?" * len(part))
-                rows = self._db.execute(
-                    f"SELECT sha, vector FROM vectors WHERE model=? AND sha IN ({marks})",
-                    [embedder.name, *part],
-                )
-                for sha, blob in rows:
-                    found[sha] = np.frombuffer(blob, dtype=np.float32)
+        found = self._lookup(embedder.name, keys)
         missing = [i for i, k in enumerate(keys) if k not in found]
         if progress and len(keys) - len(missing):
             progress(len(keys) - len(missing))
@@ -203,6 +193,25 @@ class EmbeddingCache:
         if not keys:
             return np.zeros((0, embedder.dim), dtype=np.float32)
         return np.stack([found[k] for k in keys])
+
+    def cached(self, model: str, texts: Sequence[str]) -> dict[int, np.ndarray]:
+        """Position in ``texts`` -> cached vector of ``model``, for the texts that have one; computes nothing."""
+        keys = [self.key(t) for t in texts]
+        found = self._lookup(model, keys)
+        return {i: found[k] for i, k in enumerate(keys) if k in found}
+
+    def _lookup(self, model: str, keys: list[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        with self._lock:
+            for i in range(0, len(keys), 500):
+                part = keys[i : i + 500]
+                marks = ",".join("?" * len(part))
+                rows = self._db.execute(
+                    f"SELECT sha, vector FROM vectors WHERE model=? AND sha IN ({marks})", [model, *part]
+                )
+                for sha, blob in rows:
+                    found[sha] = np.frombuffer(blob, dtype=np.float32)
+        return found
 
     def close(self) -> None:
         self._db.close()

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from ingest.regions import find_places, resolve_region
 
 if TYPE_CHECKING:
-    from index.catalog import Row
+    from index.rows import Row
 
 NATIONAL = "全国"
 # How much a passage's nearness adds, as a share of the best fused score.

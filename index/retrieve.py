@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from index import rowvectors
 from index.answer_shape import (
     BOILERPLATE_SHARE,
     asks_boilerplate,
@@ -14,10 +15,11 @@ from index.answer_shape import (
     holds_wanted,
     wanted_types,
 )
-from index.catalog import Catalog, Row
+from index.catalog import Catalog
 from index.columns import RowColumns
 from index.keyword import KeywordIndex, normalise_query
 from index.query_region import nearness, question_region, without_region
+from index.rows import Row
 from index.thesaurus import Expansion, default_thesaurus
 from ingest.kinds import kinds_for_filter
 
@@ -244,6 +246,9 @@ class HybridRetriever:
     def _dense(self, question: np.ndarray, allowed: np.ndarray | None, rows: list[Row], index: KeywordIndex):
         """Row -> cosine of the nearest passages that pass the filter."""
         n = self.candidates
+        matrix = self.catalog.matrix(rows) if allowed is not None else None
+        if matrix is not None:  # exact, over the filter's rows only: see index/rowvectors.py
+            return dict(rowvectors.nearest(matrix, question, allowed, n))
         if allowed is None:
             found = self.catalog.vectors.query(question, n)
         elif allowed.sum() <= ID_FILTER_LIMIT:
@@ -293,7 +298,7 @@ class HybridRetriever:
     def _fill_relevance(self, hits: list[Hit], question: np.ndarray) -> None:
         """Cosine for the few shown hits that came from the keyword side only."""
         missing = [h.row.id for h in hits if h.relevance != h.relevance]  # NaN
-        vectors = self.catalog.vectors.vectors(missing)
+        vectors = self.catalog.row_vectors(missing) if missing else {}
         for h in hits:
             if h.relevance != h.relevance:
                 vec = vectors.get(h.row.id)

@@ -19,10 +19,10 @@ import numpy as np
 from app.answer.focus import content_words
 from app.answer.qtype import DEFINING
 from app.answer.types import Citation
-from index.catalog import Row
 from index.embeddings import Embedder, EmbeddingCache
 from index.keyword import normalise_query, tokenize
 from index.retrieve import Hit
+from index.rows import Row
 from ingest.dedup import normalise
 from ingest.split import split_sentences
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from index.catalog import Row
 from index.keyword import tokenize
+from index.rows import Row
 
 TOPICS_FILE = Path(__file__).resolve().parents[1] / "data" / "topics.txt"
 MIN_SHARE = 0.5

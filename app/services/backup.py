@@ -23,9 +23,10 @@ from pathlib import Path
 from app.kb import KnowledgeBase
 from app.locks import GENERATION, writer_lock
 from app.settings import Settings
-from index.catalog import Row, rows_from_documents
+from index import rowvectors
 from index.docstore import DocStore
 from index.embeddings import EmbeddingCache
+from index.rows import Row, rows_from_documents
 from ingest.errors import PolicykbError
 
 FORMAT = 1
@@ -34,6 +35,7 @@ VECTORS = "vectors.sqlite"
 # Rebuilt, process-bound or shared things the archive leaves out.
 SKIP_TOP = {"chroma", "exports", ".restore-old", ".restore-new"}
 SKIP_SUFFIXES = (".lock", ".lock.info", ".tmp")
+SKIP_NAMES = {rowvectors.FILE}  # the row matrix: the restore's sync writes it from the archived vectors
 
 
 class BackupError(PolicykbError):
@@ -41,7 +43,7 @@ class BackupError(PolicykbError):
 
 
 def _kept(rel: Path, cache_name: str) -> bool:
-    if rel.parts[0] in SKIP_TOP or rel.name.startswith(cache_name):
+    if rel.parts[0] in SKIP_TOP or rel.name.startswith(cache_name) or rel.name in SKIP_NAMES:
         return False
     return not rel.name.endswith(SKIP_SUFFIXES) and not any(p.endswith((".tmp", ".old")) for p in rel.parts)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from app.kb import KnowledgeBase
 from app.services.validity import relink
-from index.catalog import rows_from_documents
+from index.rows import rows_from_documents
 from ingest.errors import LoadError
 from ingest.load import SUPPORTED
 from ingest.pipeline import SplitOptions, file_sha256, process_file

@@ -33,9 +33,9 @@ import numpy as np
 from app.kb import KnowledgeBase
 from app.services.facets import REGION_SEP, count_facets, region_label, region_name
 from app.services.views import document_full, document_summary
-from index.catalog import Row
 from index.keyword import normalise_query, tokenize
 from index.retrieve import Filters
+from index.rows import Row
 from ingest.kinds import kinds_for_filter
 
 log = logging.getLogger(__name__)
@@ -241,7 +241,7 @@ def topic_cases(
     if not rows or not topic.strip():
         return []
     terms = topic_terms(topic)
-    vectors = kb.catalog.vectors.vectors([r.id for r in rows])
+    vectors = kb.catalog.row_vectors([r.id for r in rows])
     question = kb.catalog.embedder.embed_query(normalise_query(topic))
     cosine = {r.id: float(np.asarray(vectors[r.id]) @ question) if r.id in vectors else 0.0 for r in rows}
     floor = _dense_floor(kb)

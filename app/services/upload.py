@@ -24,7 +24,7 @@ from app.kb import KnowledgeBase
 from app.services.ingest import delete_document
 from app.services.zip_import import unpack
 from app.settings import Settings
-from index.catalog import rows_from_documents
+from index.rows import rows_from_documents
 from ingest.errors import LoadError
 from ingest.pipeline import SplitOptions, file_sha256, process_file
 

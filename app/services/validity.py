@@ -10,8 +10,8 @@ import json
 from pathlib import Path
 
 from app.kb import KnowledgeBase
-from index.catalog import rows_from_documents
 from index.docstore import DocStore, atomic_write
+from index.rows import rows_from_documents
 from ingest.types import Document
 from ingest.versions import STATUSES, link_versions
 

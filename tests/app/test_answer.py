@@ -13,8 +13,8 @@ from app.answer.extractive import sentence_spans
 from app.answer.topics import read_topics, suggest_topics, topic_counts
 from app.answer.types import NOT_FOUND, Answer, Citation
 from app.services.ask import ask, ask_stream
-from index.catalog import Row
 from index.retrieve import Filters
+from index.rows import Row
 from ingest.dedup import normalise
 
 MARKER = re.compile(r"\[(\d+)\]")

@@ -42,6 +42,7 @@ def test_restored_base_answers_the_same(
     assert _cli("--data-dir", str(source.data_dir), "backup", str(archive)) == 0
     names = tarfile.open(archive).getnames()
     assert "data/manifest.json" in names and not any(n.startswith("data/chroma") for n in names)
+    assert not any(n.endswith("vectors.npy") for n in names)  # the vectors are archived once
 
     restored_dir = tmp_path / "restored"
     monkeypatch.delenv("POLICYKB_EMBED_CACHE")  # a new machine: only the archive's vectors
@@ -50,6 +51,7 @@ def test_restored_base_answers_the_same(
     restored = KnowledgeBase(make_settings(data_dir=restored_dir))
     assert restored.docstore.names() == source.docstore.names()
     assert restored.catalog.consistent() and len(restored.catalog.rows) == len(source.catalog.rows)
+    assert restored.catalog.matrix(restored.catalog.rows) is not None  # rebuilt by the restore
     assert _answers(restored, questions) == before
 
 

@@ -14,8 +14,8 @@ from app.answer.llm import SYSTEM_PROMPT, build_messages, check_markers, claims_
 from app.answer.types import NOT_FOUND
 from app.services.ask import NOTICE_UNCITED, ask, ask_stream
 from app.settings import Settings
-from index.catalog import Row
 from index.retrieve import Hit
+from index.rows import Row
 from ingest.errors import ConfigError
 from tests.app.fake_llm import FakeChatServer, cite_sources, sources_in
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 import threading
 
-from index.catalog import Row
 from index.retrieve import Filters, HybridRetriever
+from index.rows import Row
 
 
 def _rows(n: int, region: str) -> list[Row]:

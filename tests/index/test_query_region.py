@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from index.catalog import Row
 from index.query_region import (
     TIER_ENCLOSING,
     TIER_LOCAL,
@@ -11,6 +10,7 @@ from index.query_region import (
     question_region,
     without_region,
 )
+from index.rows import Row
 
 
 def _row(issuer: list[str], about: list[str] = ()) -> Row:

@@ -11,77 +11,12 @@ import numpy as np
 import pytest
 
 import index.keyword as keyword_module
-from index.catalog import FINGERPRINTS, Catalog, Row
-from index.embeddings import Embedder, EmbeddingCache
+from index.catalog import FINGERPRINTS
 from index.keyword import KeywordIndex, _bm25s, tokenize
 from index.retrieve import Filters, HybridRetriever
-from index.vectorstore import VectorStore, make_client
-
-SENTENCES = [
-    "社区党组织领导居民委员会开展工作。",
-    "业主委员会由业主大会选举产生，每届任期五年。",
-    "网格员每月入户走访，及时发现和上报问题。",
-    "物业服务企业应当公开收费项目和标准。",
-    "街道办事处指导社区开展志愿服务活动。",
-    "推进“3456”工作法，党建引领基层治理。",
-    "老旧小区改造坚持居民自愿、政府支持。",
-    "The committee meets twice a year; 会议 由 主任 召集。",
-]
-
-
-class HashEmbedder(Embedder):
-    """Deterministic vectors from the text's hash: no model needed."""
-
-    name, dim = "hash-test", 16
-
-    def embed_batch(self, texts: list[str], *, query: bool) -> np.ndarray:
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for i, text in enumerate(texts):
-            seed = int.from_bytes(hashlib.sha1(text.encode()).digest()[:4], "little")
-            v = np.random.default_rng(seed).standard_normal(self.dim)
-            out[i] = v / np.linalg.norm(v)
-        return out
-
-
-def _rows(n: int) -> list[Row]:
-    regions = [["辽宁省", "大连市", "甘井子区"], ["辽宁省", "沈阳市"], ["浙江省"], []]
-    kinds = ["领导讲话", "经验交流/案例", "理论文章/研究", "政策文件"]
-    rows = []
-    for i in range(n):
-        text = "".join(SENTENCES[(i + k) % len(SENTENCES)] for k in range(1 + i % 3)) + f"第{i}段。"
-        rows.append(
-            Row(
-                id=f"c{i}",
-                file=f"{i // 5:03d}_doc.txt",
-                title=f"文件{i // 5}",
-                section=["总则", "工作机制", "保障措施", ""][i % 4],
-                section_no=i % 4,
-                region=(regions[i % 4] or [""])[-1],
-                region_path=list(regions[i % 4]),
-                kind=kinds[i % 4],
-                date=f"{2018 + i % 5}-01-01",
-                year=2018 + i % 5,
-                is_case=i % 3 == 0,
-                start=0,
-                end=len(text),
-                text=text,
-                issuer_region=list(regions[(i + 1) % 4]),
-                also_in=[{"file": "x.txt", "id": f"x{i}"}] if i % 7 == 0 else [],
-            )
-        )
-    return rows
-
-
-@pytest.fixture
-def catalog(tmp_path):
-    embedder = HashEmbedder()
-    name = f"policykb-{embedder.name}-{embedder.dim}"
-    return Catalog(
-        tmp_path / "keyword" / name,
-        VectorStore(make_client(tmp_path), name),
-        embedder,
-        EmbeddingCache(tmp_path / "embed_cache.sqlite"),
-    )
+from index.rows import Row
+from index.vectorstore import VectorStore
+from tests.index.conftest import HashEmbedder, make_rows
 
 
 @pytest.fixture
@@ -132,7 +67,7 @@ def _same_index(index: KeywordIndex, texts: list[str]) -> None:
 
 
 def test_keyword_index_equals_the_one_bm25s_builds(tmp_path):
-    texts = [f"{r.section}\n{r.text}" for r in _rows(60)] + ["。。", "的 的 的"]
+    texts = [f"{r.section}\n{r.text}" for r in make_rows(60)] + ["。。", "的 的 的"]
     ids = [f"t{i}" for i in range(len(texts))]
     built = KeywordIndex.build(ids, texts)
     _same_index(built, texts)
@@ -149,7 +84,7 @@ def test_keyword_index_equals_the_one_bm25s_builds(tmp_path):
 
 def test_an_index_saved_with_token_lists_is_reused(tmp_path):
     """Indexes saved before term counts were kept (tokens.npy) are read back, not tokenised again."""
-    texts = [f"{r.section}\n{r.text}" for r in _rows(30)]
+    texts = [f"{r.section}\n{r.text}" for r in make_rows(30)]
     vocab: dict[str, int] = {"": 0}
     lists = [[vocab.setdefault(t, len(vocab)) for t in tokenize(text)] for text in texts]
     folder = tmp_path / "legacy"
@@ -164,7 +99,7 @@ def test_an_index_saved_with_token_lists_is_reused(tmp_path):
 
 
 def test_unchanged_resync_neither_tokenises_nor_reads_chroma(catalog, counted):
-    rows = _rows(40)
+    rows = make_rows(40)
     catalog.sync(rows)
     assert counted["tokenize"] == 40
     assert catalog.consistent()
@@ -177,7 +112,7 @@ def test_unchanged_resync_neither_tokenises_nor_reads_chroma(catalog, counted):
 
 
 def test_one_changed_document_tokenises_only_its_rows(catalog, counted):
-    rows = _rows(40)
+    rows = make_rows(40)
     catalog.sync(rows)
     counted.update(tokenize=0, fingerprints=0)
     target = rows[0].file
@@ -196,7 +131,7 @@ def test_one_changed_document_tokenises_only_its_rows(catalog, counted):
 
 def test_fingerprint_is_the_one_chroma_already_holds():
     """Chroma's stored ``fp`` was the hash of ``asdict``: it must not change, or every row re-syncs."""
-    for row in _rows(10):
+    for row in make_rows(10):
         old = hashlib.sha1(
             json.dumps(dataclasses.asdict(row), ensure_ascii=False, sort_keys=True).encode()
         ).hexdigest()
@@ -205,9 +140,9 @@ def test_fingerprint_is_the_one_chroma_already_holds():
 
 def test_chroma_holding_more_than_the_index_is_read_and_cleaned(catalog, counted):
     """A sync stopped between swapping the index and deleting removed vectors leaves extra vectors."""
-    rows = _rows(20)
+    rows = make_rows(20)
     catalog.sync(rows)
-    extra = _rows(21)[20:]
+    extra = make_rows(21)[20:]
     catalog.vectors.add(
         [extra[0].id], [extra[0].text], [extra[0].metadata()], HashEmbedder().embed_passages(["x"])
     )
@@ -218,7 +153,7 @@ def test_chroma_holding_more_than_the_index_is_read_and_cleaned(catalog, counted
 
 
 def test_index_without_saved_fingerprints_gets_them(catalog, counted):
-    rows = _rows(20)
+    rows = make_rows(20)
     catalog.sync(rows)
     (catalog.keyword_dir / FINGERPRINTS).unlink()
     counted.update(tokenize=0, fingerprints=0)
@@ -279,13 +214,13 @@ FILTERS = [
 
 @pytest.mark.parametrize("filters", FILTERS, ids=str)
 def test_filter_columns_equal_the_row_by_row_filter(filters):
-    rows = _rows(97)
+    rows = make_rows(97)
     retriever = HybridRetriever(catalog=None)
     assert retriever._mask(filters, rows).tolist() == _brute_force(rows, filters)
 
 
 def test_catalog_builds_the_columns_with_its_rows(catalog):
-    rows = _rows(30)
+    rows = make_rows(30)
     catalog.sync(rows)
     shown, _ = catalog.snapshot()
     columns = catalog.columns(shown)

@@ -1,0 +1,87 @@
+"""Every row's vector in row order (``vectors.npy`` beside the keyword index), memory-mapped.
+
+Chroma stays the vector store and answers unfiltered searches through its HNSW index. Under a
+filter, Chroma needs either a long id list or a wide search thrown away afterwards, and both
+cost more than the filter's rows scanned exactly: a numpy product over the allowed rows'
+vectors, which are also the exact cosines the retriever would otherwise fetch back from Chroma.
+
+The file is written with the keyword index and swapped in with it, so it always matches the
+row list it was loaded with. It is written a block at a time through a plain file, never
+through a map, so a sync holds no extra copy of 100k vectors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+FILE = "vectors.npy"
+BLOCK = 4096  # rows assembled and written at a time
+# Up to this share of the rows, only the allowed rows are multiplied (gathering them copies);
+# above it, one product over every row and a selection afterwards is cheaper.
+GATHER_SHARE = 0.12
+
+
+def load(directory: Path | None, n: int, dim: int) -> np.ndarray | None:
+    """The saved matrix when it matches ``n`` rows of ``dim``; None for an index saved without it."""
+    path = directory / FILE if directory is not None else None
+    if path is None or not path.exists() or n == 0:
+        return None
+    try:
+        matrix = np.load(path, mmap_mode="r")
+    except (OSError, ValueError):
+        return None
+    if matrix.dtype != np.float32 or matrix.shape != (n, dim):
+        return None
+    return matrix
+
+
+def write(
+    path: Path,
+    ids: Sequence[str],
+    dim: int,
+    old_ids: Sequence[str],
+    old: np.ndarray | None,
+    reusable: Callable[[str], bool],
+    fetch: Callable[[list[int]], np.ndarray],
+) -> None:
+    """Write the vectors of ``ids`` in order: from ``old`` (rows of ``old_ids``) where ``reusable(id)``,
+    else ``fetch(positions)``, which returns the vectors of those positions of ``ids``."""
+    at = {cid: i for i, cid in enumerate(old_ids)} if old is not None else {}
+    with path.open("wb") as f:
+        np.lib.format.write_array_header_1_0(
+            f,
+            {
+                "descr": np.lib.format.dtype_to_descr(np.dtype(np.float32)),
+                "fortran_order": False,
+                "shape": (len(ids), dim),
+            },
+        )
+        for start in range(0, len(ids), BLOCK):
+            part = ids[start : start + BLOCK]
+            block = np.empty((len(part), dim), dtype=np.float32)
+            where = np.fromiter((at.get(c, -1) if reusable(c) else -1 for c in part), np.int64, len(part))
+            have = where >= 0
+            if have.any():
+                block[have] = old[where[have]]
+            missing = np.flatnonzero(~have)
+            if len(missing):
+                block[missing] = fetch([start + int(j) for j in missing])
+            f.write(block.tobytes())
+
+
+def nearest(matrix: np.ndarray, question: np.ndarray, allowed: np.ndarray, n: int) -> list[tuple[int, float]]:
+    """(row, cosine) of the ``n`` rows nearest ``question`` among the ``allowed`` ones, best first."""
+    rows = np.flatnonzero(allowed)
+    if not len(rows):
+        return []
+    if len(rows) <= GATHER_SHARE * len(matrix):
+        cosine = matrix[rows] @ question
+    else:
+        cosine = (matrix @ question)[rows]
+    n = min(n, len(rows))
+    top = np.argpartition(-cosine, n - 1)[:n]
+    top = top[np.argsort(-cosine[top], kind="stable")]
+    return [(int(rows[j]), float(cosine[j])) for j in top]
