@@ -14,7 +14,7 @@ from app.locks import bump_generation, hold_store, read_generation, release_stor
 from app.settings import Settings
 from index.catalog import Catalog
 from index.docstore import DocStore
-from index.embeddings import Embedder, EmbeddingCache, make_embedder
+from index.embeddings import Embedder, EmbeddingCache, QueryMemo, make_embedder
 from index.keyword import normalise_query
 from index.retrieve import Filters, HybridRetriever, SearchResult, is_old
 from index.vectorstore import VectorStore, collection_name, make_client
@@ -57,7 +57,7 @@ class KnowledgeBase:
     @cached_property
     def embedder(self) -> Embedder:
         s = self.settings
-        return make_embedder(
+        embedder = make_embedder(
             s.embed_mode,
             model=s.embed_model,
             query_instruction=s.embed_query_instruction,
@@ -67,6 +67,7 @@ class KnowledgeBase:
             query_prefix=s.embed_query_prefix,
             passage_prefix=s.embed_passage_prefix,
         )
+        return QueryMemo(embedder)
 
     def claim_store(self) -> None:
         """Claim the embedded Chroma for this process (StoreInUse when another has it); no-op for a server."""

@@ -8,6 +8,7 @@ import os
 import sqlite3
 import threading
 from abc import ABC, abstractmethod
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -153,6 +154,38 @@ class OpenAIEmbedder(Embedder):
                 f"embedding endpoint returned {vectors.shape[0]} vectors for {len(texts)} texts"
             )
         return _normalise(vectors)
+
+
+class QueryMemo(Embedder):
+    """``embedder`` remembering its last ``size`` query vectors: one question is embedded once
+    although search, the answer's sentence ranking and the curated-answer check all ask for it."""
+
+    def __init__(self, embedder: Embedder, size: int = 512):
+        self.inner = embedder
+        self.name, self.dim = embedder.name, embedder.dim
+        self.size = size
+        self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def embed_batch(self, texts: list[str], *, query: bool) -> np.ndarray:
+        return self.inner.embed_batch(texts, query=query)
+
+    def embed_passages(self, texts, batch_size=32, progress=None) -> np.ndarray:
+        return self.inner.embed_passages(texts, batch_size, progress)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        with self._lock:
+            vector = self._memo.get(text)
+            if vector is not None:
+                self._memo.move_to_end(text)
+                return vector
+        vector = self.inner.embed_query(text)
+        vector.setflags(write=False)  # shared by every caller asking the same question
+        with self._lock:
+            self._memo[text] = vector
+            while len(self._memo) > self.size:
+                self._memo.popitem(last=False)
+        return vector
 
 
 class EmbeddingCache:

@@ -13,6 +13,7 @@ import logging
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -120,11 +121,17 @@ def keyword_share(
     ``synonyms`` maps a name the text uses to the question's own word (业主委员会 -> 业委会)."""
     if synonyms:
         texts = [_as_question_words(t, synonyms) for t in texts]
-    token_sets = [set(tokenize(normalise_query(t))) for t in texts]
+    token_sets = [_terms(t) for t in texts]
     n = len(texts)
     idf = {t: math.log(1 + (n + 1) / (1 + sum(t in s for s in token_sets))) for t in question_tokens}
     total = sum(idf.values()) or 1.0
     return np.array([sum(idf[t] for t in question_tokens & s) / total for s in token_sets], dtype=np.float32)
+
+
+@lru_cache(maxsize=8192)
+def _terms(text: str) -> frozenset[str]:
+    """A sentence's index terms: the same sentences come back question after question."""
+    return frozenset(tokenize(normalise_query(text)))
 
 
 def _as_question_words(text: str, synonyms: dict[str, str]) -> str:

@@ -253,3 +253,20 @@ def test_cli_plain_prints_answer_and_citations(cli_env, capsys):
 def test_cli_plain_without_question_asks_for_one(tmp_path, capsys):
     assert _run_cli(["--data-dir", str(tmp_path), "ask"]) == 2
     assert "没有给出问题" in capsys.readouterr().err
+
+
+def test_an_answer_embeds_its_question_once(corpus_kb, monkeypatch):
+    """Search, sentence ranking and the curated-answer check share one query vector."""
+    inner = corpus_kb.embedder.inner
+    calls: list[bool] = []
+    embed_batch = inner.embed_batch
+
+    def counting(texts, *, query):
+        calls.append(query)
+        return embed_batch(texts, query=query)
+
+    monkeypatch.setattr(inner, "embed_batch", counting)
+    question = "网格员要提升哪些方面的能力呀?"  # asked by no other test: not remembered yet
+    answer = ask(corpus_kb, question, llm_mode="none")
+    assert answer.found
+    assert calls.count(True) == 1
