@@ -52,6 +52,8 @@ class Catalog:
     Beside the keyword index the folder holds the rows (``rows.jsonl``) and their fingerprints
     (``fingerprints.json``, in the order of ``ids.json``): what Chroma holds once a sync has
     committed, so a sync compares against it instead of reading 100k metadata back from Chroma.
+    ``vectors.npy`` holds the same rows' vectors in row order, for filtered searches
+    (``index/rowvectors.py``).
     """
 
     def __init__(self, keyword_dir: Path, vectors: VectorStore, embedder: Embedder, cache: EmbeddingCache):

@@ -35,11 +35,15 @@ NO_ANSWER_TYPE = 0.3  # share kept by a passage without the kind of value the qu
 QUESTION_START = re.compile(r"^(几|多少|多大|多长|多久|哪|什么|怎么|怎样|如何|是否|能否|可否|为何|为什么)")
 
 
+# A numeral or 每 with a measure word (一届, 每次, 两年, 一名) says how much, not what about.
+QUANTITY = re.compile(r"^[一二两三四五六七八九十百千万每几]+[届次年月日天周个名位人户项条款期批轮]$")
+
+
 def content_words(question: str) -> list[str]:
     return [
         w
         for w in dict.fromkeys(words(normalise_query(question)))
-        if w not in QUESTION_WORDS and len(w) >= 2 and not QUESTION_START.match(w)
+        if w not in QUESTION_WORDS and len(w) >= 2 and not QUESTION_START.match(w) and not QUANTITY.match(w)
     ]
 
 

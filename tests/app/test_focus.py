@@ -1,0 +1,50 @@
+"""The focus of a question: the words it asks about, not how it asks or how much it asks for."""
+
+from __future__ import annotations
+
+from app.answer.focus import content_words, focus_share
+from index.keyword import KeywordIndex
+from index.retrieve import Hit
+from index.rows import Row
+
+
+def _row(i: int, text: str, article: str = "") -> Row:
+    return Row(
+        id=f"r{i}",
+        file="示例条例.txt",
+        title="示例条例",
+        section="",
+        section_no=0,
+        region="",
+        region_path=[],
+        kind="法律法规",
+        date="",
+        year=0,
+        is_case=False,
+        start=0,
+        end=len(text),
+        text=text,
+        article=article,
+    )
+
+
+def test_question_words_and_quantities_are_not_the_focus():
+    assert content_words("居委会一届干几年?") == ["居委会"]
+    assert content_words("村民代表会议每次要多少人参加?") == ["村民代表会议", "参加"]
+    assert content_words("两委班子怎么换届?") == ["两委班子", "换届"]  # 两委 is a name, not a quantity
+    assert content_words("小区党员达到几名可以组建党支部?") == ["小区", "党员", "达到", "组建", "党支部"]
+
+
+def test_a_passage_that_answers_holds_the_focus_and_one_that_mentions_it_does_not():
+    texts = [
+        "第五条 居民委员会每届任期五年，其成员可以连选连任。",
+        "第九条 社区志愿服务站由街道办事处统一设立。",
+        "第十条 业主大会应当每年召开一次会议。",
+    ]
+    rows = [_row(i, t, t[:3]) for i, t in enumerate(texts)]
+    index = KeywordIndex.build([r.id for r in rows], texts)
+    answers = [Hit(rows[0], 1.0, 0.9, 1.0)]
+    mentions = [Hit(rows[1], 1.0, 0.9, 1.0), Hit(rows[2], 0.9, 0.9, 1.0)]
+    question = "居民委员会一届干几年?"
+    assert focus_share(question, answers, index, []) == 1.0
+    assert focus_share(question, mentions, index, []) == 0.0
