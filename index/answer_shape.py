@@ -32,8 +32,12 @@ ANSWER_TYPES = (
         ),
     ),
     (re.compile(r"几年|多少年|任期"), re.compile(_NUM + r"\s*年|每届")),
-    (re.compile(r"几名|几人|多少人|几个(委员|人|成员)|多少名|几位"), re.compile(_NUM + r"\s*(名|人|位)")),
-    (re.compile(r"多少户|几户"), re.compile(_NUM + r"\s*户")),
+    # A statute often counts people or households as a share of a body: 五分之一以上的村民, 过半数的户.
+    (
+        re.compile(r"几名|几人|多少人|几个(委员|人|成员)|多少名|几位"),
+        re.compile(_NUM + r"\s*(名|人|位)|分之|过半数|半数"),
+    ),
+    (re.compile(r"多少户|几户"), re.compile(_NUM + r"\s*户|分之|过半数|半数")),
     (
         re.compile(r"多少平方米|多少平米|面积多大|多大面积|面积[^，。？?]{0,4}多少|多少亩"),
         re.compile(_NUM + r"\s*(平方米|平米|㎡|亩|公顷)"),

@@ -47,6 +47,9 @@ def test_a_question_about_purpose_or_dates_keeps_them():
         ("综合服务设施面积多少平方米?", CONTENT[1], CONTENT[2]),
         ("使用公共收益需要什么条件?", CONTENT[2], CONTENT[1]),
         ("社区设立由哪一级政府批准?", "第四条 社区的设立、撤销，由区人民政府决定。", CONTENT[1]),
+        # a number of people stated as a share of a body
+        ("罢免成员要多少人联名?", "第九条 五分之一以上的居民联名，可以提出罢免要求。", CONTENT[2]),
+        ("议事会要几人到会才能开?", "第十条 议事会须有过半数成员出席方可举行。", CONTENT[2]),
     ],
 )
 def test_rule_questions_want_a_value_of_their_kind(question, holds, lacks):

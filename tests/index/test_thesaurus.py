@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from index.keyword import KeywordIndex, words
+from index.keyword import KeywordIndex, tokenize, words
 from index.thesaurus import THESAURUS, Thesaurus, default_thesaurus
 
 
@@ -22,6 +22,8 @@ def test_abbreviation_expands_to_full_name_and_back():
     assert "最低生活保障" in _alts("低保怎么申请")["低保"]
     assert "业主委员会" in _alts("业委会有几名委员")["业委会"]
     assert "村民委员会" in _alts("村委会换届")["村委会"]
+    assert "村民委员会主任" in _alts("村主任怎么罢免")["村主任"]
+    assert "社区党组织书记" in _alts("社区书记任期")["社区书记"]
 
 
 def test_synonym_and_colloquial_name():
@@ -61,6 +63,12 @@ def test_every_line_is_well_formed(tmp_path):
 def test_segmenter_keeps_thesaurus_terms_whole():
     assert "业主委员会" in words("小区业主委员会换届")
     assert "网格员" in words("每名网格员入户走访")
+
+
+def test_a_compound_kept_whole_still_counts_as_the_term_inside_it():
+    assert "居民委员会主任" in words("居民委员会主任由居民选举")  # one word for jieba
+    assert "居民委员会" in tokenize("居民委员会主任由居民选举")  # and still 居民委员会 for the index
+    assert {"村党支部", "党支部书记"} <= set(tokenize("村党支部书记"))
 
 
 def test_keyword_search_finds_the_full_name_for_an_abbreviation():
