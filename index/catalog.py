@@ -200,11 +200,12 @@ class Catalog:
             held = self.rows
             self._matrix = (held, rowvectors.load(self.keyword_dir, len(held), self.embedder.dim))
 
-    def _write_vectors(self, path: Path, rows: list[Row], changed: set[str]) -> None:
-        """The row matrix of ``rows``: unchanged rows' vectors from the current one, the others from
-        the embedding cache (a sync has just filed them there), or from Chroma failing that."""
-        held_rows, held = self._matrix
-        dim = self.embedder.dim
+    def _write_vectors(
+        self, path: Path, rows: list[Row], changed: set[str], old: tuple[list[Row], Path | None] = ([], None)
+    ) -> None:
+        """The row matrix of ``rows``: unchanged rows' vectors from the ``old`` matrix file (of its row
+        list), the others from the embedding cache (a sync has just filed them there), or from
+        Chroma failing that."""
 
         def fetch(positions: list[int]) -> np.ndarray:
             part = [rows[p] for p in positions]
@@ -213,20 +214,24 @@ class Catalog:
             stored = self.vectors.vectors(lost) if lost else {}
             return np.stack([found[j] if j in found else stored[r.id] for j, r in enumerate(part)])
 
+        old_rows, old_path = old
+        ids, old_ids = [r.id for r in rows], [r.id for r in old_rows]
         rowvectors.write(
-            path,
-            [r.id for r in rows],
-            dim,
-            [r.id for r in held_rows],
-            held,
-            lambda cid: cid not in changed,
-            fetch,
+            path, ids, self.embedder.dim, old_ids, old_path, lambda cid: cid not in changed, fetch
         )
+
+    def _release_matrix(self) -> tuple[list[Row], Path | None]:
+        """Stop searching the current row matrix (filtered searches ask Chroma meanwhile), so its
+        pages leave this process's memory before a rebuild; returns its rows and its file."""
+        held_rows, held = self._matrix
+        self._matrix = (held_rows, None)
+        return held_rows, Path(held.filename) if held is not None else None
 
     def _write_keyword(self, rows: list[Row], fingerprints: list[str], changed: set[str]) -> None:
         # The saved index's tokens are reused: only new or changed texts are tokenised again.
         # ...unless the segmenter changed (a new thesaurus): then every text is tokenised afresh.
         reuse = None if self._tokenizer_changed() else self.keyword_dir
+        old_matrix = self._release_matrix()
         keyword = KeywordIndex.build([r.id for r in rows], (f"{r.section}\n{r.text}" for r in rows), reuse)
 
         def write_rows(path: Path) -> None:
@@ -239,7 +244,7 @@ class Catalog:
             extra={"tokenizer.txt": tokenizer_fingerprint(), FINGERPRINTS: json.dumps(fingerprints)},
             writers={
                 "rows.jsonl": write_rows,
-                rowvectors.FILE: lambda p: self._write_vectors(p, rows, changed),
+                rowvectors.FILE: lambda p: self._write_vectors(p, rows, changed, old_matrix),
             },
         )
         # Searched from the saved files (memory-mapped) rather than the arrays just built.

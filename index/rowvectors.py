@@ -6,12 +6,13 @@ cost more than the filter's rows scanned exactly: a numpy product over the allow
 vectors, which are also the exact cosines the retriever would otherwise fetch back from Chroma.
 
 The file is written with the keyword index and swapped in with it, so it always matches the
-row list it was loaded with. It is written a block at a time through a plain file, never
-through a map, so a sync holds no extra copy of 100k vectors.
+row list it was loaded with. It is written a block at a time through plain reads and writes,
+never through a map, so a sync holds no extra copy of 100k vectors.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -43,14 +44,25 @@ def write(
     ids: Sequence[str],
     dim: int,
     old_ids: Sequence[str],
-    old: np.ndarray | None,
+    old: Path | None,
     reusable: Callable[[str], bool],
     fetch: Callable[[list[int]], np.ndarray],
 ) -> None:
-    """Write the vectors of ``ids`` in order: from ``old`` (rows of ``old_ids``) where ``reusable(id)``,
-    else ``fetch(positions)``, which returns the vectors of those positions of ``ids``."""
-    at = {cid: i for i, cid in enumerate(old_ids)} if old is not None else {}
-    with path.open("wb") as f:
+    """Write the vectors of ``ids`` in order: from the file ``old`` (rows of ``old_ids``) where
+    ``reusable(id)``, else ``fetch(positions)``, which returns the vectors of those positions of ``ids``.
+
+    The old file is read with plain reads, not mapped: its pages go to the page cache, not into
+    this process's memory, which a sync at 100k rows cannot spare (make bench, peak RSS).
+    """
+    at: dict[str, int] = {}
+    data_offset = 0
+    if old is not None:
+        mapped = np.load(old, mmap_mode="r")  # only its header is read
+        data_offset = mapped.offset
+        del mapped
+        at = {cid: i for i, cid in enumerate(old_ids)}
+    row_bytes = dim * 4
+    with path.open("wb") as f, old.open("rb") if old is not None else _NoFile() as source:
         np.lib.format.write_array_header_1_0(
             f,
             {
@@ -63,13 +75,37 @@ def write(
             part = ids[start : start + BLOCK]
             block = np.empty((len(part), dim), dtype=np.float32)
             where = np.fromiter((at.get(c, -1) if reusable(c) else -1 for c in part), np.int64, len(part))
-            have = where >= 0
-            if have.any():
-                block[have] = old[where[have]]
-            missing = np.flatnonzero(~have)
+            for j, length in _runs(where):  # consecutive old rows: one read each
+                raw = os.pread(source.fileno(), length * row_bytes, data_offset + int(where[j]) * row_bytes)
+                block[j : j + length] = np.frombuffer(raw, dtype=np.float32).reshape(length, dim)
+            missing = np.flatnonzero(where < 0)
             if len(missing):
                 block[missing] = fetch([start + int(j) for j in missing])
             f.write(block.tobytes())
+
+
+class _NoFile:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+
+def _runs(where: np.ndarray) -> list[tuple[int, int]]:
+    """(first index, length) of each run of consecutive positions >= 0 that follow each other."""
+    out: list[tuple[int, int]] = []
+    j = 0
+    while j < len(where):
+        if where[j] < 0:
+            j += 1
+            continue
+        k = j + 1
+        while k < len(where) and where[k] == where[k - 1] + 1:
+            k += 1
+        out.append((j, k - j))
+        j = k
+    return out
 
 
 def nearest(matrix: np.ndarray, question: np.ndarray, allowed: np.ndarray, n: int) -> list[tuple[int, float]]:
