@@ -99,7 +99,12 @@ def process_file(
             section = sections[c.section]
             c.heading_path = [section.title] if section.level else []  # a real heading, not a lead sentence
     dates = dict(policy.dates)
-    date = next((dates[k] for k in _DATE_ORDER if k in dates), None) or meta["date"]
+    amended = [dates[k] for k in ("修订", "修正") if k in dates]  # a 修订 of 2010 then a 修正 of 2018: 2018
+    date = (
+        max(amended, default=None)
+        or next((dates[k] for k in _DATE_ORDER if k in dates), None)
+        or meta["date"]
+    )
     if date and not dates:
         dates["发布"] = date
     page_starts = None

@@ -261,3 +261,27 @@ def test_old_kind_names_still_filter():
     assert kinds_for_filter("理论文章") == ("理论文章/研究",)
     assert kinds_for_filter("经验交流") == ("经验交流/案例",)
     assert kinds_for_filter("法律法规") == ("法律法规",)
+
+
+def test_a_statute_revised_then_amended_is_dated_by_its_last_change(tmp_path):
+    """A law 修订 in one year and 修正 in a later one (a common history) takes the later date."""
+    text = (
+        "# 中华人民共和国邻里互助组织法\n\n"
+        "2001年3月2日 第九届全国人民代表大会常务委员会第二十一次会议通过\n\n"
+        "2012年6月30日 第十一届全国人民代表大会常务委员会第二十七次会议修订\n\n"
+        "2019年4月23日 第十三届全国人民代表大会常务委员会第十次会议《关于修改〈中华人民共和国邻里互助组织法〉的决定》修正\n\n"
+        "<!-- INFO END -->\n\n"
+        "## 第一章　总则\n\n"
+        "第一条 为了规范邻里互助组织，根据宪法，制定本法。\n\n"
+        "第二条 邻里互助组织由居民自愿组成。\n\n"
+        "## 第二章　组成\n\n"
+        "第三条 邻里互助组织由三至五人组成，每届任期三年。\n"
+    )
+    path = tmp_path / "邻里互助组织法.md"
+    path.write_text(text, "utf-8")
+    doc = process_file(path, path.name)
+    assert doc.dates["修订"] == "2012-06-30" and doc.dates["修正"] == "2019-04-23"
+    assert doc.date == "2019-04-23"
+    assert [s.title for s in doc.sections] == ["第一章 总则", "第二章 组成"]
+    assert (doc.kind, doc.issuer_region) == ("法律法规", ["全国"])
+    assert "INFO END" not in doc.text
