@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from pathlib import Path
 
 import numpy as np
@@ -62,7 +63,7 @@ def write(
         del mapped
         at = {cid: i for i, cid in enumerate(old_ids)}
     row_bytes = dim * 4
-    with path.open("wb") as f, old.open("rb") if old is not None else _NoFile() as source:
+    with path.open("wb") as f, old.open("rb") if old is not None else nullcontext() as source:
         np.lib.format.write_array_header_1_0(
             f,
             {
@@ -82,14 +83,6 @@ def write(
             if len(missing):
                 block[missing] = fetch([start + int(j) for j in missing])
             f.write(block.tobytes())
-
-
-class _NoFile:
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *exc) -> None:
-        return None
 
 
 def _runs(where: np.ndarray) -> list[tuple[int, int]]:
