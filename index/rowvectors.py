@@ -21,9 +21,11 @@ import numpy as np
 
 FILE = "vectors.npy"
 BLOCK = 4096  # rows assembled and written at a time
-# Up to this share of the rows, only the allowed rows are multiplied (gathering them copies);
-# above it, one product over every row and a selection afterwards is cheaper.
-GATHER_SHARE = 0.12
+# Up to this share of the rows, only the allowed rows are multiplied, gathered GATHER_BLOCK at a
+# time (one large gather allocates and copies the whole selection: 6.5 ms for 9.7k rows at 100k,
+# against 2.8 ms in blocks); above it, one product over every row (10 ms at 100k) is cheaper.
+GATHER_SHARE = 0.3
+GATHER_BLOCK = 1024
 
 
 def load(directory: Path | None, n: int, dim: int) -> np.ndarray | None:
@@ -107,7 +109,9 @@ def nearest(matrix: np.ndarray, question: np.ndarray, allowed: np.ndarray, n: in
     if not len(rows):
         return []
     if len(rows) <= GATHER_SHARE * len(matrix):
-        cosine = matrix[rows] @ question
+        cosine = np.concatenate(
+            [matrix[rows[a : a + GATHER_BLOCK]] @ question for a in range(0, len(rows), GATHER_BLOCK)]
+        )
     else:
         cosine = (matrix @ question)[rows]
     n = min(n, len(rows))
