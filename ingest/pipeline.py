@@ -17,10 +17,10 @@ from ingest.statute import is_statute, statute_structure
 from ingest.structure import build_sections, describe, document_kind, document_regions
 from ingest.titles import generated_title
 from ingest.types import Document
+from ingest.versions import version_date
 
 MIN_TEXT = 20  # characters left after cleaning below which a file holds no document
 POLICY_KINDS = (LAW, PARTY_RULE, NORMATIVE)
-_DATE_ORDER = ("修订", "修正", "通过", "成文", "发布", "施行")
 _ACADEMIC = ("教授", "研究员", "学院", "大学", "博士", "讲师", "研究所", "党校")
 
 
@@ -99,12 +99,7 @@ def process_file(
             section = sections[c.section]
             c.heading_path = [section.title] if section.level else []  # a real heading, not a lead sentence
     dates = dict(policy.dates)
-    amended = [dates[k] for k in ("修订", "修正") if k in dates]  # a 修订 of 2010 then a 修正 of 2018: 2018
-    date = (
-        max(amended, default=None)
-        or next((dates[k] for k in _DATE_ORDER if k in dates), None)
-        or meta["date"]
-    )
+    date = version_date(dates) or meta["date"]
     if date and not dates:
         dates["发布"] = date
     page_starts = None

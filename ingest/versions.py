@@ -28,12 +28,17 @@ def version_key(title: str) -> str:
     return re.sub(r"[\s　《》“”\"]", "", t)
 
 
+def version_date(dates: dict[str, str]) -> str | None:
+    """The date of a version from its stated dates: its last amendment (a 修订 of 2010 then a 修正
+    of 2018: 2018), else adoption, else any stated date; None when it states none."""
+    amended = [dates[k] for k in ("修订", "修正") if k in dates]
+    if amended:
+        return max(amended)
+    return next((dates[k] for k in _DATE_KEYS if k in dates), None)
+
+
 def _when(doc: Document) -> str:
-    """The date of this version: its last amendment, else adoption, else any stated date."""
-    dated = [doc.dates[k] for k in ("修订", "修正") if k in doc.dates]
-    if dated:
-        return max(dated)
-    return next((doc.dates[k] for k in _DATE_KEYS if k in doc.dates), doc.date or "")
+    return version_date(doc.dates) or doc.date or ""
 
 
 def link_versions(documents: list[Document], overrides: dict[str, str] | None = None) -> list[Document]:
