@@ -170,9 +170,6 @@ class QueryMemo(Embedder):
     def embed_batch(self, texts: list[str], *, query: bool) -> np.ndarray:
         return self.inner.embed_batch(texts, query=query)
 
-    def embed_passages(self, texts, batch_size=32, progress=None) -> np.ndarray:
-        return self.inner.embed_passages(texts, batch_size, progress)
-
     def embed_query(self, text: str) -> np.ndarray:
         with self._lock:
             vector = self._memo.get(text)

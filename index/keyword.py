@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.rowvectors import read_rows
 from index.thesaurus import Expansion, default_thesaurus
 
 _DATA = Path(__file__).parent / "data"
@@ -164,11 +165,8 @@ class _Tokens:
         for source, out in ((self.terms, terms), (self.counts, counts)):
             if source.dtype != out.dtype or not isinstance(source, np.memmap):
                 out[:] = source[a:z]
-                continue
-            with open(source.filename, "rb") as f:
-                f.seek(source.offset + a * source.dtype.itemsize)
-                if f.readinto(memoryview(out).cast("B")) != out.nbytes:
-                    raise ValueError(f"{source.filename} is shorter than its header says")
+            else:
+                read_rows(source, a, out)
 
     def counted(self, j: int) -> tuple[np.ndarray, np.ndarray]:
         """Distinct term ids of text ``j`` and their counts (only asked of a legacy index)."""

@@ -298,7 +298,7 @@ class HybridRetriever:
     def _fill_relevance(self, hits: list[Hit], question: np.ndarray) -> None:
         """Cosine for the few shown hits that came from the keyword side only."""
         missing = [h.row.id for h in hits if h.relevance != h.relevance]  # NaN
-        vectors = self.catalog.row_vectors(missing) if missing else {}
+        vectors = self.catalog.row_vectors(missing)
         for h in hits:
             if h.relevance != h.relevance:
                 vec = vectors.get(h.row.id)

@@ -12,9 +12,7 @@ never through a map, so a sync holds no extra copy of 100k vectors.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
-from contextlib import nullcontext
 from pathlib import Path
 
 import numpy as np
@@ -58,14 +56,11 @@ def write(
     this process's memory, which a sync at 100k rows cannot spare (make bench, peak RSS).
     """
     at: dict[str, int] = {}
-    data_offset = 0
+    mapped = None
     if old is not None:
-        mapped = np.load(old, mmap_mode="r")  # only its header is read
-        data_offset = mapped.offset
-        del mapped
+        mapped = np.load(old, mmap_mode="r")  # never read through: see read_rows
         at = {cid: i for i, cid in enumerate(old_ids)}
-    row_bytes = dim * 4
-    with path.open("wb") as f, old.open("rb") if old is not None else nullcontext() as source:
+    with path.open("wb") as f:
         np.lib.format.write_array_header_1_0(
             f,
             {
@@ -79,12 +74,21 @@ def write(
             block = np.empty((len(part), dim), dtype=np.float32)
             where = np.fromiter((at.get(c, -1) if reusable(c) else -1 for c in part), np.int64, len(part))
             for j, length in _runs(where):  # consecutive old rows: one read each
-                raw = os.pread(source.fileno(), length * row_bytes, data_offset + int(where[j]) * row_bytes)
-                block[j : j + length] = np.frombuffer(raw, dtype=np.float32).reshape(length, dim)
+                read_rows(mapped, int(where[j]), block[j : j + length])
             missing = np.flatnonzero(where < 0)
             if len(missing):
                 block[missing] = fetch([start + int(j) for j in missing])
             f.write(block.tobytes())
+
+
+def read_rows(mapped: np.memmap, start: int, out: np.ndarray) -> None:
+    """``len(out)`` rows of a memory-mapped .npy from row ``start`` into ``out`` (same dtype,
+    contiguous), read from its file: reading through the mapping would keep those pages
+    resident in this process for as long as the mapping lives."""
+    with open(mapped.filename, "rb") as f:
+        f.seek(mapped.offset + start * mapped.strides[0])
+        if f.readinto(memoryview(out).cast("B")) != out.nbytes:
+            raise ValueError(f"{mapped.filename} is shorter than its header says")
 
 
 def _runs(where: np.ndarray) -> list[tuple[int, int]]:
