@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from functools import cached_property
 
 from app.answer.qtype import DEFINITION, defined_term, defines, question_type
+from app.answer.focus import focus_share
 from app.locks import bump_generation, hold_store, read_generation, release_store, writer_lock
 from app.settings import Settings
 from index.catalog import Catalog
@@ -148,6 +149,9 @@ class KnowledgeBase:
         )
         if result.found and not (all_versions or result.old_versions_only) and self.settings.prefer_current:
             self._old_definition(result, query, k, filters, mode, use_region)
+        if result.found and self.settings.focus_check:
+            share = focus_share(query, result.hits, self.catalog.keyword, result.expansions, result.region)
+            result.direct = share >= self.focus_min
         return result
 
     def _old_definition(self, result: SearchResult, query: str, k: int, filters, mode, use_region) -> None:

@@ -67,6 +67,7 @@ class SearchResult:
     region: list[str] = field(default_factory=list)  # region named in the question, used for ranking
     all_versions: bool = False  # old versions ranked with current ones (else only when nothing current)
     old_versions_only: bool = False  # nothing in force answered: the hits are superseded versions
+    direct: bool = True  # one of the best passages holds what the question asks (see app.answer.focus)
 
 
 def is_old(row: Row) -> bool:

@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from app.answer.article import article_answer
 from app.answer.condense import condense_by_rule, condense_question
 from app.answer.extractive import Encoder, extractive_answer, make_citation, synonym_map
-from app.answer.focus import focus_share
 from app.answer.llm import (
     build_messages,
     check_markers,
@@ -116,11 +115,7 @@ def _answer_events(
     docs = _docs(kb, result.hits)
     texts = {name: doc.text for name, doc in docs.items()}
     encoder = Encoder(kb.embedder, kb.catalog.cache)
-    if (
-        settings.focus_check
-        and focus_share(standalone, result.hits, kb.catalog.keyword, result.expansions, result.region)
-        < kb.focus_min
-    ):
+    if not result.direct:
         answer = _no_direct_answer(question, standalone, result.hits, texts, "llm" if llm else "extractive")
         answer.notice = notice
         yield from _finish(answer, result, qtype)

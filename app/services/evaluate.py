@@ -77,7 +77,7 @@ def evaluate(kb: KnowledgeBase, questions: list[dict], modes: list[str]) -> list
                 score.questions += 1
                 if not q["gold"]:
                     score.out_of_scope += 1
-                    if not result.found:
+                    if not (result.found and result.direct):  # refused, or only related passages
                         score.oos_correct += 1
                     else:
                         score.misses.append({"question": q["question"], "problem": "out of scope but found"})
@@ -101,6 +101,7 @@ def evaluate(kb: KnowledgeBase, questions: list[dict], modes: list[str]) -> list
                             "question": q["question"],
                             "rank": rank,
                             "found": result.found,
+                            "direct": result.direct,
                             "top": f"{top.file} {top.text[:40]}" if top else None,
                         }
                     )

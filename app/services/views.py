@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.answer.types import NO_DIRECT_ANSWER
 from index.retrieve import SearchResult, is_old
 from ingest.types import Document
 
@@ -63,6 +64,7 @@ def search_json(result: SearchResult) -> dict:
         "region": result.region,
         "all_versions": result.all_versions,
         "old_versions_only": result.old_versions_only,
+        "direct": result.direct,
         "results": [
             {
                 "rank": rank,
@@ -121,6 +123,8 @@ def search_notes(result: SearchResult) -> list[str]:
         )
     if result.old_versions_only:
         notes.append("现行文件中没有找到, 以下为已被修订或废止的旧版本")
+    if result.found and not result.direct:
+        notes.append(f"{NO_DIRECT_ANSWER.rstrip('。')}: 以下段落只提到问题中的词, 仅供参考")
     return notes
 
 
