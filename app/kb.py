@@ -9,8 +9,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
 
-from app.answer.qtype import DEFINITION, defined_term, defines, question_type
 from app.answer.focus import focus_share
+from app.answer.qtype import DEFINITION, defined_term, defines, question_type
 from app.locks import bump_generation, hold_store, read_generation, release_store, writer_lock
 from app.settings import Settings
 from index.catalog import Catalog

@@ -19,8 +19,10 @@ from index.catalog import Catalog
 from index.columns import RowColumns
 from index.keyword import KeywordIndex, normalise_query
 from index.query_region import nearness, question_region, without_region
+from index.question_terms import subject
 from index.rows import Row
 from index.thesaurus import Expansion, default_thesaurus
+from ingest.dedup import normalise
 from ingest.kinds import kinds_for_filter
 
 log = logging.getLogger(__name__)
@@ -72,6 +74,12 @@ class SearchResult:
 
 def is_old(row: Row) -> bool:
     return row.status in OLD_STATUSES
+
+
+def _names(text: str, subject: dict[str, list[str]]) -> bool:
+    """Whether the text names one of the question's content words (or another name for it)."""
+    flat = normalise(text)
+    return any(normalise(name) in flat for word, others in subject.items() for name in (word, *others))
 
 
 COVERAGE_WEIGHT = 0.05
@@ -182,11 +190,12 @@ class HybridRetriever:
             region = question_region(text, rows, columns.places)
         question = self.catalog.embedder.embed_query(text)
         keyword_text = without_region(text, region) if region else text
-        hits = self._candidates(text, question, mode, allowed, rows, keyword, expansions, keyword_text)
+        local = self._local(region, allowed, rows, columns)
+        hits = self._candidates(text, question, mode, allowed, rows, keyword, expansions, keyword_text, local)
         if self.reranker is not None and hits:
             hits = self.reranker.rerank(text, hits)
         if self.answer_shape and hits:
-            self._weigh_shape(text, hits)
+            self._weigh_shape(text, hits, subject(keyword_text, expansions))
         if region and hits:
             self._favour_region(hits, region)
         old_only = False
@@ -213,17 +222,36 @@ class HybridRetriever:
             old_only and found,
         )
 
-    def _weigh_shape(self, text: str, hits: list[Hit]) -> None:
+    def _local(
+        self, region: tuple[str, ...], allowed: np.ndarray | None, rows: list[Row], columns: RowColumns
+    ) -> np.ndarray | None:
+        """Rows of the question's region (within the filters), or None when it names none or has none."""
+        if not region:
+            return None
+        local = self._mask(Filters(region=region[-1]), rows, columns)
+        if allowed is not None:
+            local &= allowed
+        return local if local.any() else None
+
+    def _weigh_shape(self, text: str, hits: list[Hit], named_by: dict[str, list[str]]) -> None:
         """Articles holding the kind of value a rule question asks for up (a rule is stated in an
         article; a report's figures describe one place's results); drafting boilerplate
-        (purpose and effective-date articles, addressees, preambles, transmittal) down."""
+        (purpose and effective-date articles, addressees, preambles, transmittal) down.
+
+        A value says something about what the question asks only in an article that names it:
+        when some articles hold one of the question's words (``named_by``), only they get the bonus
+        (业委会有几个委员? is not answered by 三分之二以上的业主 in an article on repair funds)."""
         hits.sort(key=lambda h: -h.score)
         top = hits[0].score or 1.0
         wanted = wanted_types(text)
         keep_boilerplate = asks_boilerplate(text)
+        shaped = [
+            h for h in hits[:SHAPE_DEPTH] if wanted and h.row.article and holds_wanted(h.row.text, wanted)
+        ]
+        named = [h for h in shaped if _names(f"{h.row.section}{h.row.text}", named_by)]
+        for h in named or shaped:
+            h.score += ANSWER_TYPE_BONUS * top
         for h in hits[:SHAPE_DEPTH]:  # far below, neither a bonus nor a halving changes what is shown
-            if wanted and h.row.article and holds_wanted(h.row.text, wanted):
-                h.score += ANSWER_TYPE_BONUS * top
             if not keep_boilerplate and boilerplate_share(h.row.text) >= BOILERPLATE_SHARE:
                 h.score *= BOILERPLATE_FACTOR
         hits.sort(key=lambda h: -h.score)
@@ -275,8 +303,12 @@ class HybridRetriever:
         index: KeywordIndex,
         expansions: list[Expansion] | None = None,
         keyword_text: str | None = None,
+        local: np.ndarray | None = None,
     ) -> list[Hit]:
-        """Fused candidates, best first; relevance is filled only for dense candidates here."""
+        """Fused candidates, best first; relevance is filled only for dense candidates here.
+
+        ``local`` marks the rows of the region named in the question: its best keyword matches join
+        the candidates even when other places' documents hold the question's words more often."""
         dense = self._dense(question, allowed, rows, index) if mode in ("dense", "hybrid") else {}
         keyword: dict[int, float] = {}
         scores = None
@@ -287,6 +319,10 @@ class HybridRetriever:
             n = min(self.candidates, len(scores))
             top = np.argpartition(-scores, n - 1)[:n]
             keyword = {int(i): float(scores[i]) for i in top if scores[i] > 0}
+            if local is not None:
+                near = np.where(local, scores, 0.0)
+                best = np.argpartition(-near, n - 1)[:n]
+                keyword.update({int(i): float(scores[i]) for i in best if near[i] > 0})
         fused = self._fuse(dense, keyword)
         order = sorted(fused, key=lambda i: -fused[i])
         return [

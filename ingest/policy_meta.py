@@ -16,6 +16,8 @@ from ingest.types import Removed
 NUM = "一二三四五六七八九十百千零〇两"
 _DATE = r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
 _EVENT = re.compile(_DATE + r"([^。；\n]{0,90}?)(通过|批准|修正|修订|公布|发布|印发)")
+_DATE_FIRST = re.compile(r"[（(]?\s*" + _DATE)
+HISTORY_LINES = 40  # a statute's history is read this far down at most
 _IN_FORCE = re.compile(r"自\s*" + _DATE + r"\s*起\s*(?:施行|实施|执行)")
 _ANY_DATE = re.compile(r"(20\d\d|19\d\d)\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 _BARE_DATE = re.compile(r"[（(]?\s*" + _DATE + r"\s*[)）]?")
@@ -31,6 +33,7 @@ _ORG_END = re.compile(
     r"|常务委员会|法院|检察院|政府|部|厅|局|委|署|院|会|办)$"
 )
 _NATIONAL = re.compile(r"^(中华人民共和国|全国|国务院|中共中央|中央|国家|中国共产党)")
+_DECREE = re.compile(rf"令?第[{NUM}\d]+号令?$")
 _EVENT_KEY = {"通过": "通过", "修正": "修正", "修订": "修订", "公布": "发布", "发布": "发布", "印发": "发布"}
 _SITE_SUFFIX = re.compile(r"\s*(?:[_|｜]|\s[-–]\s)\s*[^_|｜]{2,24}$")
 
@@ -57,7 +60,7 @@ def strip_site_suffix(title: str) -> str:
 
 def describe_policy(title: str, text: str, removed: list[Removed]) -> PolicyMeta:
     meta = PolicyMeta()
-    head = "\n".join(text.split("\n")[:4])
+    head = _head(text)
     for item in removed:
         if item.kind == "doc_no":
             meta.doc_no = meta.doc_no or re.sub(r"\s+", "", item.text)
@@ -96,6 +99,18 @@ def describe_policy(title: str, text: str, removed: list[Removed]) -> PolicyMeta
     return meta
 
 
+def _head(text: str) -> str:
+    """The title's first lines, and after them every further 通过/批准/修订/修正 line of a statute's
+    history (a city's regulation revised three times and approved each time has eight)."""
+    lines = text.split("\n")
+    n = min(4, len(lines))
+    while n < min(len(lines), HISTORY_LINES) and (
+        not lines[n].strip() or (_EVENT.search(lines[n]) and _DATE_FIRST.match(lines[n].strip()))
+    ):
+        n += 1
+    return "\n".join(lines[:n])
+
+
 def joint_issuers(names: str) -> list[str]:
     """Authorities written one after another (spaces lost): 中共某市委组织部某市民政局 -> both.
 
@@ -125,6 +140,19 @@ def _enactment(head: str, meta: PolicyMeta) -> None:
             if event in ("通过", "修订", "修正") and not meta.issuer:
                 place = congress.group(1)
                 meta.issuer = f"{place}{congress.group(2)}"
+        elif key == "发布" and not meta.issuer:
+            _publisher(re.sub(r"\s+", "", between), meta)
+
+
+def _publisher(body: str, meta: PolicyMeta) -> None:
+    """The authorities of a 公布/发布 line (国务院令第379号公布, 中共中央、国务院发布) as the issuer."""
+    decree = _DECREE.search(body)
+    if decree:
+        body = body[: decree.start()]
+    names = [n for n in re.split(r"[、，,]", body) if n]
+    if names and all(_ORG_END.search(n) or _NATIONAL.fullmatch(n) for n in names):
+        meta.issuer = "、".join(names)
+        meta.decree = meta.decree or bool(decree)
 
 
 def _region(title: str, head: str, meta: PolicyMeta) -> None:

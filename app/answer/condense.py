@@ -13,8 +13,8 @@ import logging
 import re
 from functools import lru_cache
 
-from app.answer.focus import content_words
 from index.keyword import normalise_query
+from index.question_terms import content_words
 from index.thesaurus import default_thesaurus
 
 log = logging.getLogger(__name__)

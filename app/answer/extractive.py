@@ -17,11 +17,11 @@ from functools import lru_cache
 
 import numpy as np
 
-from app.answer.focus import content_words
 from app.answer.qtype import DEFINING
 from app.answer.types import Citation
 from index.embeddings import Embedder, EmbeddingCache
 from index.keyword import normalise_query, tokenize
+from index.question_terms import content_words
 from index.retrieve import Hit
 from index.rows import Row
 from ingest.dedup import normalise

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from app.answer.focus import content_words, focus_share
+from app.answer.focus import focus_share
 from index.keyword import KeywordIndex
+from index.question_terms import content_words
 from index.retrieve import Hit
 from index.rows import Row
 

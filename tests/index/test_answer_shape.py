@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from index.answer_shape import asks_boilerplate, boilerplate_share, holds_wanted, is_boilerplate, wanted_types
+from index.question_terms import subject
+from index.retrieve import ANSWER_TYPE_BONUS, Hit, HybridRetriever
+from index.thesaurus import default_thesaurus
+from tests.index.conftest import make_rows
 
 BOILERPLATE = [
     "第一条 为了规范社区议事活动，保障居民合法权益，根据有关法律法规，结合本市实际，制定本条例。",
@@ -59,3 +65,70 @@ def test_rule_questions_want_a_value_of_their_kind(question, holds, lacks):
 
 def test_how_to_questions_want_no_particular_value():
     assert wanted_types("怎样组建业主委员会?") == []
+
+
+def _articles(*texts: str) -> list[Hit]:
+    base = make_rows(1)[0]
+    return [
+        Hit(
+            replace(base, id=f"a{i}", text=t, article=t.split(" ")[0], section=""),
+            score=1.0 - i / 100,
+            relevance=0.9,
+        )
+        for i, t in enumerate(texts)
+    ]
+
+
+def test_the_value_bonus_goes_to_the_articles_that_name_what_is_asked(catalog):
+    question = "业委会有几个委员?"
+    fund, committee = hits = _articles(
+        "第四条 维修资金的使用，应当经三分之二以上的业主同意。", "第六条 业主委员会由五至十一名委员组成。"
+    )
+    HybridRetriever(catalog)._weigh_shape(
+        question, hits, subject(question, default_thesaurus().expand(question))
+    )
+    assert hits[0] is committee and committee.score > fund.score  # 三分之二 is a count, but not of 委员
+    assert fund.score == 1.0
+
+
+def test_when_no_article_names_it_every_article_with_the_value_keeps_the_bonus(catalog):
+    question = "议事会有几名成员?"
+    hits = _articles(
+        "第四条 维修资金的使用，应当经三分之二以上的业主同意。", "第九条 本条例自公布之日起施行。"
+    )
+    HybridRetriever(catalog)._weigh_shape(question, hits, subject(question, []))
+    assert hits[0].score == 1.0 + ANSWER_TYPE_BONUS
+
+
+def test_the_question_regions_documents_are_candidates_however_many_others_match_more(catalog):
+    """Ten other places' articles say 业主委员会 more often; the region's own article still comes in
+    (the candidate pool is small here, as it is against thousands of other places' articles)."""
+    base = make_rows(1)[0]
+    others = [
+        replace(
+            base,
+            id=f"o{i}",
+            file=f"other_{i}.md",
+            region=f"{city}市",
+            region_path=["某省", f"{city}市"],
+            issuer_region=["某省", f"{city}市"],
+            text=f"{city}市业主委员会由若干名委员组成，业主委员会委员有几名由业主大会决定。第{i + 1}款。",
+        )
+        for i, city in enumerate("甲乙丙丁戊己庚辛壬癸")
+    ]
+    local = replace(
+        base,
+        id="local",
+        file="qinghe.md",
+        region="青禾市",
+        region_path=["云岭省", "青禾市"],
+        issuer_region=["云岭省", "青禾市"],
+        text="第六条 业主委员会由五至十一名委员组成。" + "物业服务企业按照物业服务合同的约定提供服务，接受街道办事处的指导和监督。" * 4,
+        article="第六条",
+    )
+    catalog.sync([*others, local])
+    retriever = HybridRetriever(catalog, candidates=3)
+    hits = retriever.retrieve("青禾市的业主委员会有几名委员?", 10, mode="keyword").hits
+    assert "local" in [h.row.id for h in hits]  # a candidate, and ranked up by the region from there
+    plain = retriever.retrieve("青禾市的业主委员会有几名委员?", 10, mode="keyword", use_region=False).hits
+    assert len(plain) == 3 and "local" not in [h.row.id for h in plain]

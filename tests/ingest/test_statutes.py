@@ -285,3 +285,49 @@ def test_a_statute_revised_then_amended_is_dated_by_its_last_change(tmp_path):
     assert [s.title for s in doc.sections] == ["第一章 总则", "第二章 组成"]
     assert (doc.kind, doc.issuer_region) == ("法律法规", ["全国"])
     assert "INFO END" not in doc.text
+
+
+def _statute(tmp_path, name: str, header: str):
+    text = f"# {name}\n\n{header}\n\n<!-- INFO END -->\n\n## 第一章　总则\n\n第一条 为了规范邻里互助活动，制定本条例。\n\n第二条 邻里互助组织由三至五人组成。\n"
+    path = tmp_path / f"{name}.md"
+    path.write_text(text, "utf-8")
+    return process_file(path, path.name)
+
+
+def test_a_regulation_published_by_decree_or_by_the_centre_is_national(tmp_path):
+    """The body on the 公布/发布 line is the issuer: a 国务院令 or 中共中央、国务院 makes it national."""
+    decree = _statute(
+        tmp_path,
+        "邻里互助条例",
+        "2004年5月9日 中华人民共和国国务院令第401号公布\n\n2017年3月1日 《国务院关于修改部分行政法规的决定》修订",
+    )
+    assert (decree.issuer, decree.issuer_region, decree.date) == (
+        "中华人民共和国国务院",
+        ["全国"],
+        "2017-03-01",
+    )
+    joint = _statute(
+        tmp_path,
+        "邻里互助工作条例",
+        "2021年8月3日 中共中央政治局会议审议批准\n2021年9月10日 中共中央、国务院发布",
+    )
+    assert (joint.issuer, joint.issuer_region) == ("中共中央、国务院", ["全国"])
+
+
+def test_a_long_history_of_revisions_is_read_to_its_last_line(tmp_path):
+    """A city's regulation passed, approved, amended and revised twice: eight lines, the last one dates it."""
+    history = "\n\n".join(
+        [
+            "2002年4月10日 青禾市第十届人民代表大会常务委员会第三次会议通过",
+            "2002年6月20日 云岭省第九届人民代表大会常务委员会第八次会议批准",
+            "2006年3月2日 青禾市第十一届人民代表大会常务委员会第五次会议修正",
+            "2006年5月30日 云岭省第十届人民代表大会常务委员会第九次会议批准",
+            "2014年7月1日 青禾市第十三届人民代表大会常务委员会第十次会议第一次修订",
+            "2014年9月25日 云岭省第十二届人民代表大会常务委员会第十二次会议批准",
+            "2022年6月28日 青禾市第十五届人民代表大会常务委员会第四次会议第二次修订",
+            "2022年7月29日 云岭省第十三届人民代表大会常务委员会第三十五次会议批准",
+        ]
+    )
+    doc = _statute(tmp_path, "青禾市邻里互助条例", history)
+    assert doc.dates["修订"] == "2022-06-28" and doc.date == "2022-06-28"
+    assert doc.issuer_region == ["云岭省", "青禾市"]

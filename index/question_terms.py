@@ -1,0 +1,37 @@
+"""What a question is about: its content words, without the words that only say what kind of answer is wanted."""
+
+from __future__ import annotations
+
+import re
+
+from index.keyword import normalise_query, words
+from index.thesaurus import Expansion
+
+# Words that say what kind of answer is wanted, not what it is about.
+QUESTION_WORDS = frozenset(
+    """怎么 怎样 如何 什么 什么样 哪些 有哪些 哪个 哪里 哪儿 哪一级 多少 几 几人 几年 多久 多长 是否 能否 可以 能 会 要 需要 应当 应该
+    吗 呢 啊 几个 具体 指 意思 是 有 有没有 没有 谁 为什么 干什么 做什么 办 怎么办 时候 一般 主要 方面 情况 工作 问题
+    规定 要求 标准 条件 程序 流程 步骤 方法 办法 做法 措施 怎么样 其 该 这个 那个 咱们 我们 我 你 当地 这里""".split()
+)
+
+# jieba keeps 几名, 多少钱, 哪一级, 什么样 whole: a word that starts with a question word asks, it is not asked about.
+QUESTION_START = re.compile(r"^(几|多少|多大|多长|多久|哪|什么|怎么|怎样|如何|是否|能否|可否|为何|为什么)")
+
+# A numeral or 每 with a measure word (一届, 每次, 两年, 一名) says how much, not what about.
+QUANTITY = re.compile(r"^[一二两三四五六七八九十百千万每几]+[届次年月日天周个名位人户项条款期批轮]$")
+
+
+def content_words(question: str) -> list[str]:
+    return [
+        w
+        for w in dict.fromkeys(words(normalise_query(question)))
+        if w not in QUESTION_WORDS and len(w) >= 2 and not QUESTION_START.match(w) and not QUANTITY.match(w)
+    ]
+
+
+def subject(question: str, expansions: list[Expansion]) -> dict[str, list[str]]:
+    """The question's content words, each with the other names the thesaurus matched for it."""
+    out: dict[str, list[str]] = {}
+    for word in content_words(question):
+        out[word] = [a for e in expansions if word in e.term or e.term in word for a in e.alternatives]
+    return out
