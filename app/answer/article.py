@@ -15,11 +15,13 @@ import numpy as np
 from app.answer.extractive import Encoder, candidate_sentences, make_citation, score_sentences
 from app.answer.types import Citation
 from index.answer_shape import wanted_types
+from index.query_region import nearness
 from index.retrieve import Hit
 
 STATUTE_HITS = 5  # the best passages searched for an article
 LONG_ARTICLE = 260  # characters above which a 条 is quoted by its 款
 ANSWER_TYPE_BONUS = 0.3  # for a sentence holding the kind of value asked for (a count, a duration)
+REGION_BONUS = 0.2  # times the passage's nearness to the question's region (1 its own, 0.5 national)
 _ITEM = re.compile(r"^\s*[（(][一二三四五六七八九十]+[)）]")
 
 
@@ -51,9 +53,17 @@ def _paragraph(text: str, start: int, end: int, pos: int) -> tuple[int, int]:
 
 
 def article_answer(
-    question: str, hits: list[Hit], docs: dict, encoder: Encoder, synonyms: dict[str, str] | None = None
+    question: str,
+    hits: list[Hit],
+    docs: dict,
+    encoder: Encoder,
+    synonyms: dict[str, str] | None = None,
+    region: tuple[str, ...] = (),
 ) -> tuple[str, list[Citation]] | None:
-    """``(answer, citations)`` quoting the best-matching article, or None when no passage is a statute's."""
+    """``(answer, citations)`` quoting the best-matching article, or None when no passage is a statute's.
+
+    With a region named in the question, an article of that place's own rules outranks the
+    same rule in the national law or another place's (杭州's 条例 first, then the national one)."""
     top = [h for h in hits[:STATUTE_HITS] if h.row.file in docs]
     if not any(h.row.article for h in top):
         return None
@@ -67,6 +77,10 @@ def article_answer(
         scores = scores + np.array(
             [ANSWER_TYPE_BONUS if any(p.search(s.text) for p in wanted) else 0.0 for s in sentences],
             dtype=np.float32,
+        )
+    if region:
+        scores = scores + np.array(
+            [REGION_BONUS * nearness(s.row, region) for s in sentences], dtype=np.float32
         )
     best = sentences[int(np.argmax(scores))]
     if not best.row.article:

@@ -205,7 +205,11 @@ def _extractive(
     """Rule questions from the article when a statute answers; others as key points by source."""
     synonyms = synonym_map(expansions)
     asked = without_region(standalone, tuple(region)) if region else standalone
-    found = article_answer(asked, hits, docs, encoder, synonyms) if qtype == RULE and docs else None
+    found = (
+        article_answer(asked, hits, docs, encoder, synonyms, tuple(region))
+        if qtype == RULE and docs
+        else None
+    )
     if found is not None:
         text, citations = found
         if any(is_old_citation(c) for c in citations):

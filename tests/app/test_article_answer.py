@@ -1,0 +1,68 @@
+"""A rule question is answered from the article of the place the question names."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from app.answer.article import article_answer
+from app.answer.extractive import Encoder
+from index.embeddings import Embedder
+from index.retrieve import Hit
+from index.rows import rows_from_documents
+from ingest.pipeline import process_file
+
+ARTICLES = [
+    "第一条 为了规范邻里互助组织的活动，保障居民的合法权益，{own}。",
+    "第二条 邻里互助组织由居民自愿组成，在社区党组织领导下开展活动。",
+    "第三条 邻里互助会由居民会议推选产生，向居民会议负责并报告工作。",
+    "第四条 邻里互助会{term}，其成员可以连选连任。",
+    "第五条 {law}自公布之日起施行。",
+]
+
+
+def _statute(title: str, passed: str, own: str, term: str, law: str) -> str:
+    body = "\n\n".join(a.format(own=own, term=term, law=law) for a in ARTICLES)
+    return f"# {title}\n\n{passed}\n\n<!-- INFO END -->\n\n## 第一章　总则\n\n{body}\n"
+
+
+NATIONAL = _statute(
+    "中华人民共和国邻里互助组织法",
+    "2001年3月2日 第九届全国人民代表大会常务委员会第二十一次会议通过",
+    "根据宪法，制定本法",
+    "每届任期五年",
+    "本法",
+)
+LOCAL = _statute(
+    "青禾市邻里互助条例",
+    "2021年6月29日 青禾市第十五届人民代表大会常务委员会第三次会议通过",
+    "结合本市实际，制定本条例",
+    "每届任期三年",
+    "本条例",
+)
+
+
+class EquallyNear(Embedder):
+    """Every text at the same vector: the sentences tie on meaning, so only the other signals count."""
+
+    name, dim = "equal-test", 4
+
+    def embed_batch(self, texts: list[str], *, query: bool) -> np.ndarray:
+        return np.full((len(texts), self.dim), 0.5, dtype=np.float32)
+
+
+def test_the_question_regions_own_article_is_quoted_before_the_national_one(tmp_path):
+    docs = {}
+    for name, text in (("邻里互助组织法.md", NATIONAL), ("青禾市邻里互助条例.md", LOCAL)):
+        (tmp_path / name).write_text(text, "utf-8")
+        docs[name] = process_file(tmp_path / name, name)
+    assert docs["邻里互助组织法.md"].issuer_region == ["全国"]
+    rows = {r.file: r for r in rows_from_documents(list(docs.values())) if r.article == "第四条"}
+    hits = [
+        Hit(rows[f], 1.0 - i / 10, 0.9) for i, f in enumerate(["邻里互助组织法.md", "青禾市邻里互助条例.md"])
+    ]
+    encoder = Encoder(EquallyNear())
+    question = "邻里互助会每届任期几年?"
+    plain, _ = article_answer(question, hits, docs, encoder)
+    assert "《中华人民共和国邻里互助组织法》第四条" in plain  # the better-ranked passage
+    local, citations = article_answer(question, hits, docs, encoder, region=("云岭省", "青禾市"))
+    assert "《青禾市邻里互助条例》第四条" in local and "三年" in citations[0].quote
