@@ -21,7 +21,9 @@ _DEFINITION = re.compile(
 )
 _HOWTO = re.compile(r"怎么|怎样|如何|哪些|措施|做法|办法|步骤|途径")
 # Sentences that define: “3”即“三会三活”, 本办法所称维修资金，是指…, X就是…
-DEFINING = re.compile(r"即|是指|就是|指的是|所称|是.{0,20}的简称|简称")
+# An item of a statute's glossary article (本条例下列用语的含义：…（三）物业服务人，包括…) defines too.
+_GLOSSARY_ITEM = r"[（(][一二三四五六七八九十]+[)）]\s*[“\"]?{term}[”\"]?[，,：:]\s*(?:包括|指)"
+DEFINING = re.compile(r"即|是指|就是|指的是|所称|是.{0,20}的简称|简称|" + _GLOSSARY_ITEM.format(term=r"[^，,：:（(]{1,20}"))
 
 
 def question_type(question: str) -> str:
@@ -52,4 +54,8 @@ def defines(text: str, term: str) -> bool:
     if not term:
         return False
     at = re.escape(term) + r"[”\"]?(?:，|,)?\s*(?:是指|是|即|就是|指的是|系)"
-    return re.search(at, text) is not None or re.search(r"所称" + re.escape(term), text) is not None
+    return (
+        re.search(at, text) is not None
+        or re.search(r"所称" + re.escape(term), text) is not None
+        or re.search(_GLOSSARY_ITEM.format(term=re.escape(term)), text) is not None
+    )

@@ -174,3 +174,6 @@ def test_the_term_a_definition_question_asks_about_and_sentences_that_define_it(
     assert defines("第二条 社区议事会是居民协商议事的组织。", "社区议事会")
     assert defines("本办法所称公共收益，是指利用共用部位经营所得的收入。", "公共收益")
     assert not defines("社区议事会每届任期三年。", "社区议事会")
+    # an item of a glossary article (本条例下列用语的含义：…) defines by what it includes
+    assert defines("（三）议事代表，包括居民代表和驻区单位代表。", "议事代表")
+    assert not defines("社区议事会的成员包括议事代表。", "议事代表")
