@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -195,7 +196,7 @@ class HybridRetriever:
         if self.reranker is not None and hits:
             hits = self.reranker.rerank(text, hits)
         if self.answer_shape and hits:
-            self._weigh_shape(text, hits, subject(keyword_text, expansions))
+            self._weigh_shape(text, hits, lambda: subject(keyword_text, expansions))
         if region and hits:
             self._favour_region(hits, region)
         old_only = False
@@ -233,13 +234,13 @@ class HybridRetriever:
             local &= allowed
         return local if local.any() else None
 
-    def _weigh_shape(self, text: str, hits: list[Hit], named_by: dict[str, list[str]]) -> None:
+    def _weigh_shape(self, text: str, hits: list[Hit], named_by: Callable[[], dict[str, list[str]]]) -> None:
         """Articles holding the kind of value a rule question asks for up (a rule is stated in an
         article; a report's figures describe one place's results); drafting boilerplate
         (purpose and effective-date articles, addressees, preambles, transmittal) down.
 
         A value says something about what the question asks only in an article that names it:
-        when some articles hold one of the question's words (``named_by``), only they get the bonus
+        when some articles hold one of the question's words (``named_by()``), only they get the bonus
         (业委会有几个委员? is not answered by 三分之二以上的业主 in an article on repair funds)."""
         hits.sort(key=lambda h: -h.score)
         top = hits[0].score or 1.0
@@ -248,7 +249,8 @@ class HybridRetriever:
         shaped = [
             h for h in hits[:SHAPE_DEPTH] if wanted and h.row.article and holds_wanted(h.row.text, wanted)
         ]
-        named = [h for h in shaped if _names(f"{h.row.section}{h.row.text}", named_by)]
+        subject_names = named_by() if shaped else {}
+        named = [h for h in shaped if _names(f"{h.row.section}{h.row.text}", subject_names)]
         for h in named or shaped:
             h.score += ANSWER_TYPE_BONUS * top
         for h in hits[:SHAPE_DEPTH]:  # far below, neither a bonus nor a halving changes what is shown

@@ -85,7 +85,7 @@ def test_the_value_bonus_goes_to_the_articles_that_name_what_is_asked(catalog):
         "第四条 维修资金的使用，应当经三分之二以上的业主同意。", "第六条 业主委员会由五至十一名委员组成。"
     )
     HybridRetriever(catalog)._weigh_shape(
-        question, hits, subject(question, default_thesaurus().expand(question))
+        question, hits, lambda: subject(question, default_thesaurus().expand(question))
     )
     assert hits[0] is committee and committee.score > fund.score  # 三分之二 is a count, but not of 委员
     assert fund.score == 1.0
@@ -96,7 +96,7 @@ def test_when_no_article_names_it_every_article_with_the_value_keeps_the_bonus(c
     hits = _articles(
         "第四条 维修资金的使用，应当经三分之二以上的业主同意。", "第九条 本条例自公布之日起施行。"
     )
-    HybridRetriever(catalog)._weigh_shape(question, hits, subject(question, []))
+    HybridRetriever(catalog)._weigh_shape(question, hits, lambda: subject(question, []))
     assert hits[0].score == 1.0 + ANSWER_TYPE_BONUS
 
 
@@ -123,7 +123,8 @@ def test_the_question_regions_documents_are_candidates_however_many_others_match
         region="青禾市",
         region_path=["云岭省", "青禾市"],
         issuer_region=["云岭省", "青禾市"],
-        text="第六条 业主委员会由五至十一名委员组成。" + "物业服务企业按照物业服务合同的约定提供服务，接受街道办事处的指导和监督。" * 4,
+        text="第六条 业主委员会由五至十一名委员组成。"
+        + "物业服务企业按照物业服务合同的约定提供服务，接受街道办事处的指导和监督。" * 4,
         article="第六条",
     )
     catalog.sync([*others, local])
