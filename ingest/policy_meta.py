@@ -34,6 +34,7 @@ _ORG_END = re.compile(
 )
 _NATIONAL = re.compile(r"^(中华人民共和国|全国|国务院|中共中央|中央|国家|中国共产党)")
 _DECREE = re.compile(rf"令?第[{NUM}\d]+号令?$")
+_LINE_END = re.compile(r"[ \t　。]*(?:\n|$)")
 _EVENT_KEY = {"通过": "通过", "修正": "修正", "修订": "修订", "公布": "发布", "发布": "发布", "印发": "发布"}
 _SITE_SUFFIX = re.compile(r"\s*(?:[_|｜]|\s[-–]\s)\s*[^_|｜]{2,24}$")
 
@@ -140,8 +141,8 @@ def _enactment(head: str, meta: PolicyMeta) -> None:
             if event in ("通过", "修订", "修正") and not meta.issuer:
                 place = congress.group(1)
                 meta.issuer = f"{place}{congress.group(2)}"
-        elif key == "发布" and not meta.issuer:
-            _publisher(re.sub(r"\s+", "", between), meta)
+        elif key == "发布" and not meta.issuer and _LINE_END.match(head, m.end()):
+            _publisher(re.sub(r"\s+", "", between), meta)  # a history line: date, body, 公布
 
 
 def _publisher(body: str, meta: PolicyMeta) -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from ingest.kinds import kinds_for_filter
 from ingest.pipeline import process_file
+from ingest.policy_meta import describe_policy
 from ingest.versions import link_versions, version_key
 from tests.conftest import CORPUS
 
@@ -312,6 +313,10 @@ def test_a_regulation_published_by_decree_or_by_the_centre_is_national(tmp_path)
         "2021年8月3日 中共中央政治局会议审议批准\n2021年9月10日 中共中央、国务院发布",
     )
     assert (joint.issuer, joint.issuer_region) == ("中共中央、国务院", ["全国"])
+    news = describe_policy(
+        "社区服务新闻", "2023年5月8日，记者从市民政局发布会上获悉，全市新建社区食堂12个。", []
+    )
+    assert news.issuer is None  # 发布 inside a sentence is not a publication line
 
 
 def test_a_long_history_of_revisions_is_read_to_its_last_line(tmp_path):
