@@ -83,6 +83,14 @@ def words(text: str) -> list[str]:
     return out
 
 
+def known_word(word: str) -> bool:
+    """A word of the segmenter's dictionary (or the thesaurus), not one its HMM made up from the
+    characters around it (人算 in 什么样的人算信访人, 要花 in 要花多少钱)."""
+    tok = _tokenizer()
+    tok.check_initialized()
+    return bool(tok.FREQ.get(word))
+
+
 def tokenize(text: str) -> list[str]:
     """Index terms: jieba words, the thesaurus terms inside them, and the character bigrams
     of every Chinese run.
@@ -382,6 +390,10 @@ class KeywordIndex:
         known = {e.term for e in self.matched(expansions or [])}
         total = sum(len(t) for t in tokens)
         return sum(len(t) for t in tokens if t in vocab or t in known) / total
+
+    def used(self, token: str) -> bool:
+        """Whether some indexed text holds the token."""
+        return self._model is not None and token in self._model.vocab_dict
 
     def idf(self, token: str) -> float:
         """log(1 + N / (1 + df)); a word the index never saw gets the highest value."""

@@ -12,7 +12,7 @@ holds less than a third of its share.
 from __future__ import annotations
 
 from index.answer_shape import wanted_types
-from index.keyword import KeywordIndex
+from index.keyword import KeywordIndex, known_word
 from index.query_region import without_region
 from index.question_terms import subject
 from index.retrieve import Hit
@@ -47,7 +47,9 @@ def focus_share(
 
     A region named in the question is not part of its focus: it ranked the passages already."""
     alternatives = subject(without_region(question, tuple(region)) if region else question, expansions)
-    terms = list(alternatives)
+    # A word neither the library nor the dictionary knows is the segmenter's guess at the question's
+    # wording (人算, 要花), not what it asks about; a known word the library never uses (起诉) stays.
+    terms = [w for w in alternatives if keyword.used(w) or known_word(w)]
     if not terms or not hits:
         return 1.0
     wanted = wanted_types(question)

@@ -23,7 +23,9 @@ _HOWTO = re.compile(r"怎么|怎样|如何|哪些|措施|做法|办法|步骤|�
 # Sentences that define: “3”即“三会三活”, 本办法所称维修资金，是指…, X就是…
 # An item of a statute's glossary article (本条例下列用语的含义：…（三）物业服务人，包括…) defines too.
 _GLOSSARY_ITEM = r"[（(][一二三四五六七八九十]+[)）]\s*[“\"]?{term}[”\"]?[，,：:]\s*(?:包括|指)"
-DEFINING = re.compile(r"即|是指|就是|指的是|所称|是.{0,20}的简称|简称|" + _GLOSSARY_ITEM.format(term=r"[^，,：:（(]{1,20}"))
+DEFINING = re.compile(
+    r"即|是指|就是|指的是|所称|是.{0,20}的简称|简称|" + _GLOSSARY_ITEM.format(term=r"[^，,：:（(]{1,20}")
+)
 
 
 def question_type(question: str) -> str:

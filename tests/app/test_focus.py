@@ -49,3 +49,15 @@ def test_a_passage_that_answers_holds_the_focus_and_one_that_mentions_it_does_no
     question = "居民委员会一届干几年?"
     assert focus_share(question, answers, index, []) == 1.0
     assert focus_share(question, mentions, index, []) == 0.0
+
+
+def test_a_word_the_segmenter_made_up_is_not_the_focus_but_an_unused_known_word_is():
+    texts = ["第三条 议事代表由居民会议推选产生。", "第十条 业主大会应当每年召开一次会议。"]
+    rows = [_row(i, t, t[:3]) for i, t in enumerate(texts)]
+    index = KeywordIndex.build([r.id for r in rows], texts)
+    hits = [Hit(rows[0], 1.0, 0.9, 1.0)]
+    # jieba's HMM makes 人算 of 的人算议事: neither the library nor the dictionary knows it
+    assert "人算" in content_words("什么样的人算议事代表?")
+    assert focus_share("什么样的人算议事代表?", hits, index, []) == 1.0
+    # 起诉 is a word the dictionary knows and the library never uses: what is asked is not there
+    assert focus_share("议事代表可以起诉吗?", hits, index, []) < 0.6  # 起诉 weighs the most, and is missing
