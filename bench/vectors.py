@@ -53,21 +53,3 @@ def preload_cache(
         cache.embed(given, texts, batch_size=BLOCK)
         stored += cache.computed
     return stored
-
-
-class MemoEmbedder(Embedder):
-    """Wraps an embedder and remembers query vectors: searches timed with it exclude query embedding."""
-
-    def __init__(self, inner: Embedder):
-        self.inner = inner
-        self.name, self.dim = inner.name, inner.dim
-        self._queries: dict[str, np.ndarray] = {}
-
-    def embed_batch(self, texts: list[str], *, query: bool) -> np.ndarray:
-        if not query:
-            return self.inner.embed_batch(texts, query=False)
-        missing = [t for t in texts if t not in self._queries]
-        if missing:
-            for t, v in zip(missing, self.inner.embed_batch(missing, query=True), strict=True):
-                self._queries[t] = v
-        return np.stack([self._queries[t] for t in texts])

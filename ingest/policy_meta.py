@@ -16,7 +16,6 @@ from ingest.types import Removed
 NUM = "一二三四五六七八九十百千零〇两"
 _DATE = r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
 _EVENT = re.compile(_DATE + r"([^。；\n]{0,90}?)(通过|批准|修正|修订|公布|发布|印发)")
-_DATE_FIRST = re.compile(r"[（(]?\s*" + _DATE)
 HISTORY_LINES = 40  # a statute's history is read this far down at most
 _IN_FORCE = re.compile(r"自\s*" + _DATE + r"\s*起\s*(?:施行|实施|执行)")
 _ANY_DATE = re.compile(r"(20\d\d|19\d\d)\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
@@ -106,7 +105,7 @@ def _head(text: str) -> str:
     lines = text.split("\n")
     n = min(4, len(lines))
     while n < min(len(lines), HISTORY_LINES) and (
-        not lines[n].strip() or (_EVENT.search(lines[n]) and _DATE_FIRST.match(lines[n].strip()))
+        not lines[n].strip() or (_EVENT.search(lines[n]) and _BARE_DATE.match(lines[n].strip()))
     ):
         n += 1
     return "\n".join(lines[:n])
