@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from app.answer.qtype import DEFINING
+from app.answer.qtype import DEFINING, defines_part
 from app.answer.types import Citation
 from index.embeddings import Embedder, EmbeddingCache
 from index.keyword import normalise_query, tokenize
@@ -168,7 +168,7 @@ def score_sentences(
     rank = np.array([1.0 / (1 + s.source) for s in sentences], dtype=np.float32)
     scores = DENSE_WEIGHT * _scaled(dense) + KEYWORD_WEIGHT * keywords + RANK_WEIGHT * rank
     if defining:
-        terms = [t for t in content_words(question)]
+        terms = content_words(question)
         bonus = np.array(
             [DEFINING_BONUS if _defines(s.text, terms) else 0.0 for s in sentences], dtype=np.float32
         )
@@ -179,7 +179,7 @@ def score_sentences(
 def _defines(sentence: str, terms: list[str]) -> bool:
     """The sentence names one of the question's terms and says what it is (即, 是指, 就是…)."""
     text = normalise_query(sentence)
-    return any(t in text for t in terms) and bool(DEFINING.search(text))
+    return (any(t in text for t in terms) and bool(DEFINING.search(text))) or defines_part(text, terms)
 
 
 def _same_point(a: Sentence, b: Sentence) -> bool:
@@ -296,6 +296,9 @@ def extractive_answer(
         return "", []
     scores, vectors = score_sentences(question, sentences, encoder, defining, synonyms)
     chosen = [sentences[i] for i in select_points(sentences, scores, vectors, points)]
+    if defining:  # what the term is comes before what is said about it
+        terms = content_words(question)
+        chosen.sort(key=lambda s: not _defines(s.text, terms))
     files: list[str] = []
     for sent in chosen:  # sources in the order of their best point
         if sent.row.file not in files:

@@ -28,6 +28,19 @@ DEFINING = re.compile(
 )
 
 
+# A numbered method is defined part by part: 3456工作法 by “3”即“三会三活”, “4”即…; 四议两公开 by “四议”就是….
+_NUMERAL = re.compile(r"[0-9一二两三四五六七八九十]")
+_PART_DEFINED = re.compile(r"^[“\"]?(?P<part>[^“”\"，,：:。；;]{1,4})[”\"]?[，,]?\s*(?:即|就是|是指|指的是)")
+
+
+def defines_part(sentence: str, terms: list[str]) -> bool:
+    """The sentence opens by saying what a numbered part of one of ``terms`` is (“3”即… for 3456工作法)."""
+    m = _PART_DEFINED.match(sentence.strip())
+    if not m or not _NUMERAL.search(m["part"]):
+        return False
+    return any(m["part"] in t and m["part"] != t for t in terms if _NUMERAL.search(t))
+
+
 def question_type(question: str) -> str:
     q = question.strip()
     if _DEFINITION.search(q):

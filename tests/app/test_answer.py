@@ -131,6 +131,12 @@ def test_stream_events_are_standalone_deltas_then_the_answer(corpus_kb):
     assert any("不少于5天" in c.quote for c in answer.citations)
 
 
+def test_a_definition_answer_opens_with_the_sentences_that_define_the_term(dev_answers):
+    """3456工作法 is defined part by part (“3”即…, “4”即…), not by the sentences that name it."""
+    answer = next(a for q, a in dev_answers if q["question"].startswith("3456工作法"))
+    assert re.match(r"^[“\"]?3[”\"]?即", answer.citations[0].quote)
+
+
 @pytest.mark.slow
 def test_follow_up_is_condensed_by_rule_without_llm(corpus_kb):
     history = [("user", "怎样组建业主委员会?"), ("assistant", "……")]

@@ -177,3 +177,14 @@ def test_the_term_a_definition_question_asks_about_and_sentences_that_define_it(
     # an item of a glossary article (本条例下列用语的含义：…) defines by what it includes
     assert defines("（三）议事代表，包括居民代表和驻区单位代表。", "议事代表")
     assert not defines("社区议事会的成员包括议事代表。", "议事代表")
+
+
+def test_a_numbered_method_is_defined_part_by_part():
+    from app.answer.qtype import defines_part
+
+    assert defines_part("“1”即一个党群服务中心，统筹各方资源。", ["135工作法"])
+    assert defines_part("“四议”就是党支部会提议、两委会商议。", ["四议两公开"])
+    assert defines_part("“3”，即三项清单。", ["3", "135"])
+    assert not defines_part("“2”即两个平台。", ["135工作法"])  # not a part of the term
+    assert not defines_part("居民就是社区的主人。", ["居民委员会"])  # no numbered part
+    assert not defines_part("一年来，社区即完成改造。", ["135工作法"])
