@@ -232,6 +232,24 @@ class Catalog:
         # ...unless the segmenter changed (a new thesaurus): then every text is tokenised afresh.
         reuse = None if self._tokenizer_changed() else self.keyword_dir
         old_matrix = self._release_matrix()
+        try:
+            keyword = self._build_keyword(rows, fingerprints, changed, reuse, old_matrix)
+        except BaseException:
+            self._restore_matrix()  # nothing was swapped in: the saved index and its matrix still stand
+            raise
+        # Searched from the saved files (memory-mapped) rather than the arrays just built.
+        self._swap(rows, KeywordIndex.load(self.keyword_dir) or keyword)
+        del keyword
+        _release_freed_memory()
+
+    def _build_keyword(
+        self,
+        rows: list[Row],
+        fingerprints: list[str],
+        changed: set[str],
+        reuse: Path | None,
+        old_matrix: tuple[list[Row], Path | None],
+    ) -> KeywordIndex:
         keyword = KeywordIndex.build([r.id for r in rows], (f"{r.section}\n{r.text}" for r in rows), reuse)
 
         def write_rows(path: Path) -> None:
@@ -247,10 +265,13 @@ class Catalog:
                 rowvectors.FILE: lambda p: self._write_vectors(p, rows, changed, old_matrix),
             },
         )
-        # Searched from the saved files (memory-mapped) rather than the arrays just built.
-        self._swap(rows, KeywordIndex.load(self.keyword_dir) or keyword)
-        del keyword
-        _release_freed_memory()
+        return keyword
+
+    def _restore_matrix(self) -> None:
+        """After a failed rebuild, search the saved index's row matrix again."""
+        rows, keyword = self._state
+        if self._matrix[1] is None:
+            self._matrix = (rows, rowvectors.load(keyword.directory, len(rows), self.embedder.dim))
 
     def _tokenizer_changed(self) -> bool:
         """A new thesaurus segments text differently: the stored keyword index must be rebuilt."""

@@ -63,6 +63,23 @@ def test_a_sync_replaces_changed_rows_and_keeps_the_others(catalog, monkeypatch)
     assert not any(np.allclose(matrix[catalog.keyword.row(cid)], before[cid]) for cid in edited)
 
 
+def test_a_failed_sync_leaves_the_saved_matrix_searched(catalog, monkeypatch):
+    rows = make_rows(20)
+    catalog.sync(rows)
+    saved = np.array(catalog.matrix(catalog.rows))
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(rowvectors, "write", disk_full)
+    changed = [dataclasses.replace(r, text=r.text + "(修订)") for r in rows[:3]] + rows[3:]
+    with pytest.raises(OSError):
+        catalog.sync(changed)
+    matrix = catalog.matrix(catalog.rows)
+    assert matrix is not None  # filtered searches still read the saved vectors, not Chroma
+    np.testing.assert_array_equal(matrix, saved)
+
+
 def test_vectors_missing_from_the_cache_come_from_chroma(catalog, tmp_path):
     catalog.sync(make_rows(12))
     catalog.cache = EmbeddingCache(tmp_path / "empty.sqlite")  # a cache that was cleared
