@@ -24,12 +24,13 @@ from index.question_terms import subject
 from index.rows import Row
 from index.thesaurus import Expansion, default_thesaurus
 from ingest.dedup import normalise
-from ingest.kinds import kinds_for_filter
+from ingest.kinds import LAW, NORMATIVE, PARTY_RULE, kinds_for_filter
 
 log = logging.getLogger(__name__)
 
 MODES = ("keyword", "dense", "hybrid")
 OLD_STATUSES = ("已被修订", "已废止")
+RULE_KINDS = (LAW, PARTY_RULE, NORMATIVE)
 REGION_BONUS = 0.5  # at most this share of the best fused score, for a passage of the question's region
 ANSWER_TYPE_BONUS = 0.2  # share of the best fused score for a passage holding the kind of value asked for
 BOILERPLATE_FACTOR = 0.5  # a purpose, effective-date, addressee or transmittal passage keeps this share
@@ -75,6 +76,12 @@ class SearchResult:
 
 def is_old(row: Row) -> bool:
     return row.status in OLD_STATUSES
+
+
+def states_rules(row: Row) -> bool:
+    """An article, or a passage of a kind that lays down rules (a 规范性文件's 1.健全议事规则…); a
+    report's or a speech's figures describe what one place did."""
+    return bool(row.article) or row.kind in RULE_KINDS
 
 
 def _names(text: str, subject: dict[str, list[str]]) -> bool:
@@ -247,7 +254,9 @@ class HybridRetriever:
         wanted = wanted_types(text)
         keep_boilerplate = asks_boilerplate(text)
         shaped = [
-            h for h in hits[:SHAPE_DEPTH] if wanted and h.row.article and holds_wanted(h.row.text, wanted)
+            h
+            for h in hits[:SHAPE_DEPTH]
+            if wanted and states_rules(h.row) and holds_wanted(h.row.text, wanted)
         ]
         subject_names = named_by() if shaped else {}
         named = [h for h in shaped if _names(f"{h.row.section}{h.row.text}", subject_names)]

@@ -93,6 +93,13 @@ def test_region_in_the_question_ranks_its_documents_first(library_kb):
     assert plain.region == [] and plain.found
 
 
+def test_colloquial_rule_questions_find_the_rule_in_an_article_or_a_policy_item(library_kb):
+    term = library_kb.search("居委会一届干几年?", 5).hits
+    assert term[0].row.article == "第五条" and "每届任期五年" in term[0].row.text
+    quorum = library_kb.search("业委会开会要多少人到场才有效?", 5)
+    assert any(h.row.kind == "规范性文件" and "过半数委员出席" in h.row.text for h in quorum.hits)
+
+
 def test_mention_without_answer_is_refused_with_related_passages(library_kb):
     a = ask(library_kb, "物业费每平方米收多少钱?", llm_mode="none")
     assert not a.found and a.answer.startswith("知识库中没有找到直接回答") and not a.citations

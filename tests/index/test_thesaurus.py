@@ -32,6 +32,14 @@ def test_synonym_and_colloquial_name():
     assert "书记主任一肩挑" in _alts("一肩挑的比例")["一肩挑"]
 
 
+def test_everyday_words_meet_the_wording_of_statutes():
+    assert "出席" in _alts("业委会开会要多少人到场")["到场"]
+    assert "交付使用" in _alts("小区交房以后多久")["交房"]
+    assert "提起诉讼" in _alts("不交费可以起诉吗")["起诉"]
+    assert "每届" in _alts("居委会一届干几年")["一届"]
+    assert "物业管理区域" in _alts("一个小区成立几个业主大会")["小区"]
+
+
 def test_umbrella_term_expands_only_downwards():
     assert {"村民委员会", "居民委员会"} <= _alts("两委班子怎么配")["两委"]
     assert "两委" not in _alts("村民委员会怎么选举").get("村民委员会", set())
