@@ -34,7 +34,9 @@ ANSWER_TYPES = (
     (re.compile(r"几年|多少年|任期"), re.compile(_NUM + r"\s*年|每届")),
     # A statute often counts people or households as a share of a body: 五分之一以上的村民, 过半数的户.
     (
-        re.compile(r"几名|几人|多少人|几个(委员|人|成员)|多少名|几位"),
+        re.compile(
+            r"几名|几人|多少人|几个[^，。？?]{0,3}(员|人|代表|者)|多少名|多少个[^，。？?]{0,3}(员|人|代表|者)|几位"
+        ),
         re.compile(_NUM + r"\s*(名|人|位)|分之|过半数|半数"),
     ),
     (re.compile(r"多少户|几户"), re.compile(_NUM + r"\s*户|分之|过半数|半数")),

@@ -12,21 +12,35 @@ QUESTION_WORDS = frozenset(
     """怎么 怎样 如何 什么 什么样 哪些 有哪些 哪个 哪里 哪儿 哪一级 多少 几 几人 几年 多久 多长 是否 能否 可以 能 会 要 需要 应当 应该
     吗 呢 啊 几个 具体 指 意思 是 有 有没有 没有 谁 为什么 干什么 做什么 办 怎么办 时候 一般 主要 方面 情况 工作 问题
     规定 要求 标准 条件 程序 流程 步骤 方法 办法 做法 措施 怎么样 其 该 这个 那个 咱们 我们 我 你 当地 这里""".split()
+    # fillers of spoken questions: they carry no topic
+    + """一起 一帮 一下 大家 这种 那种 这样 那样 现在 到底 究竟 平时 真的 还是 还有 的话 之类 等等""".split()
 )
 
 # jieba keeps 几名, 多少钱, 哪一级, 什么样 whole: a word that starts with a question word asks, it is not asked about.
-QUESTION_START = re.compile(r"^(几|多少|多大|多长|多久|哪|什么|怎么|怎样|如何|是否|能否|可否|为何|为什么)")
+QUESTION_START = re.compile(
+    r"^(几|多少|多大|多长|多久|哪|什么|怎么|怎样|如何|是否|能否|可否|为何|为什么|最多|最少|至少)"
+)
 
 # A numeral or 每 with a measure word (一届, 每次, 两年, 一名) says how much, not what about.
 QUANTITY = re.compile(r"^[一二两三四五六七八九十百千万每几]+[届次年月日天周个名位人户项条款期批轮]$")
 
 
+# A term the user quotes is asked about as a whole (“信访人”, which the segmenter cuts into 信访 and 人).
+QUOTED = re.compile(r"[“\"「『《]([^”\"」』》]{2,20})[”\"」』》]")
+
+
+def quoted_terms(question: str) -> list[str]:
+    return [t.strip() for t in QUOTED.findall(normalise_query(question)) if t.strip()]
+
+
 def content_words(question: str) -> list[str]:
-    return [
+    quoted = quoted_terms(question)
+    found = [
         w
         for w in dict.fromkeys(words(normalise_query(question)))
         if w not in QUESTION_WORDS and len(w) >= 2 and not QUESTION_START.match(w) and not QUANTITY.match(w)
     ]
+    return quoted + [w for w in found if not any(w in t for t in quoted)]
 
 
 def subject(question: str, expansions: list[Expansion]) -> dict[str, list[str]]:

@@ -12,11 +12,11 @@ holds less than a third of its share.
 from __future__ import annotations
 
 from index.answer_shape import wanted_types
-from index.keyword import KeywordIndex, known_word
+from index.keyword import KeywordIndex, known_word, normalise_query
 from index.query_region import without_region
 from index.question_terms import subject
 from index.retrieve import Hit
-from index.thesaurus import Expansion
+from index.thesaurus import Expansion, default_thesaurus
 from ingest.dedup import normalise
 
 FOCUS_PASSAGES = 3  # the best passages examined
@@ -46,6 +46,9 @@ def focus_share(
     """Highest IDF-weighted share of the question's content words that one of the best passages holds.
 
     A region named in the question is not part of its focus: it ranked the passages already."""
+    # Every name the thesaurus knows counts, also one the index never uses as a word: a short law name
+    # (信访条例) is found in the title (信访工作条例), which the index does not hold.
+    expansions = [*expansions, *default_thesaurus().expand(normalise_query(question))]
     alternatives = subject(without_region(question, tuple(region)) if region else question, expansions)
     # A word neither the library nor the dictionary knows is the segmenter's guess at the question's
     # wording (人算, 要花), not what it asks about; a known word the library never uses (起诉) stays.

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from index.question_terms import quoted_terms
+
 RULE, DEFINITION, HOWTO, OTHER = "rule", "definition", "howto", "other"
 
 _RULE = re.compile(
@@ -23,8 +25,13 @@ _HOWTO = re.compile(r"怎么|怎样|如何|哪些|措施|做法|办法|步骤|�
 # Sentences that define: “3”即“三会三活”, 本办法所称维修资金，是指…, X就是…
 # An item of a statute's glossary article (本条例下列用语的含义：…（三）物业服务人，包括…) defines too.
 _GLOSSARY_ITEM = r"[（(][一二三四五六七八九十]+[)）]\s*[“\"]?{term}[”\"]?[，,：:]\s*(?:包括|指)"
+# A statute also names what it has just described: ……的公民、法人或者其他组织，称信访人.
+_NAMED_AFTER = r"[，,](?:以下)?(?:简称|统称|称){term}"
 DEFINING = re.compile(
-    r"即|是指|就是|指的是|所称|是.{0,20}的简称|简称|" + _GLOSSARY_ITEM.format(term=r"[^，,：:（(]{1,20}")
+    r"即|是指|就是|指的是|所称|是.{0,20}的简称|简称|"
+    + _GLOSSARY_ITEM.format(term=r"[^，,：:（(]{1,20}")
+    + "|"
+    + _NAMED_AFTER.format(term=r"[^，,。；;]{2,20}[。；;]")
 )
 
 
@@ -58,7 +65,11 @@ _TERM = re.compile(
 
 
 def defined_term(question: str) -> str:
-    """The term a definition question asks about (居民委员会 in 居民委员会是什么性质的组织?), or ''."""
+    """The term a definition question asks about (居民委员会 in 居民委员会是什么性质的组织?; the quoted
+    信访人 in 信访条例里说的“信访人”指什么?), or ''."""
+    quoted = quoted_terms(question)
+    if quoted and _TERM.search(question.strip().rstrip("?？")):
+        return quoted[-1]
     m = _TERM.search(question.strip().rstrip("?？"))
     term = next((g for g in m.groups() if g), "") if m else ""
     return re.sub(r"^(请问|所谓|这个|那个)|的$", "", term.strip(" ,，“”\"'"))
@@ -73,4 +84,5 @@ def defines(text: str, term: str) -> bool:
         re.search(at, text) is not None
         or re.search(r"所称" + re.escape(term), text) is not None
         or re.search(_GLOSSARY_ITEM.format(term=re.escape(term)), text) is not None
+        or re.search(_NAMED_AFTER.format(term=r"[“\"]?" + re.escape(term)), text) is not None
     )

@@ -61,3 +61,18 @@ def test_a_word_the_segmenter_made_up_is_not_the_focus_but_an_unused_known_word_
     assert focus_share("什么样的人算议事代表?", hits, index, []) == 1.0
     # 起诉 is a word the dictionary knows and the library never uses: what is asked is not there
     assert focus_share("议事代表可以起诉吗?", hits, index, []) < 0.6  # 起诉 weighs the most, and is missing
+
+
+def test_a_quoted_term_is_asked_about_whole_and_a_short_law_name_is_found_in_the_title():
+    import dataclasses
+
+    question = "信访条例里说的“信访人”指什么?"
+    assert content_words(question) == ["信访人", "信访条例"]  # jieba alone cuts 信访 / 人
+    text = "第十七条 提出建议、意见或者投诉请求的公民、法人或者其他组织，称信访人。"
+    row = dataclasses.replace(_row(0, text, "第十七条"), title="信访工作条例")
+    index = KeywordIndex.build([row.id], [text])
+    assert focus_share(question, [Hit(row, 1.0, 0.9, 1.0)], index, []) == 1.0
+
+
+def test_fillers_of_spoken_questions_are_not_the_focus():
+    assert content_words("一帮居民要一起去上访，最多能派几个代表?") == ["居民", "上访", "代表"]

@@ -177,6 +177,9 @@ def test_the_term_a_definition_question_asks_about_and_sentences_that_define_it(
     # an item of a glossary article (本条例下列用语的含义：…) defines by what it includes
     assert defines("（三）议事代表，包括居民代表和驻区单位代表。", "议事代表")
     assert not defines("社区议事会的成员包括议事代表。", "议事代表")
+    # a statute names what it has just described; a quoted term is the one asked about
+    assert defines("采用前款规定形式提出投诉请求的公民、法人或者其他组织，称信访人。", "信访人")
+    assert defined_term("信访条例里说的“信访人”指什么?") == "信访人"
 
 
 def test_a_numbered_method_is_defined_part_by_part():

@@ -56,6 +56,7 @@ def test_a_question_about_purpose_or_dates_keeps_them():
         # a number of people stated as a share of a body
         ("罢免成员要多少人联名?", "第九条 五分之一以上的居民联名，可以提出罢免要求。", CONTENT[2]),
         ("议事会要几人到会才能开?", "第十条 议事会须有过半数成员出席方可举行。", CONTENT[2]),
+        ("一起上访最多能派几个代表?", "第二十条 多人提出共同的信访事项的，代表人数不超过5人。", CONTENT[2]),
     ],
 )
 def test_rule_questions_want_a_value_of_their_kind(question, holds, lacks):

@@ -38,6 +38,10 @@ def test_everyday_words_meet_the_wording_of_statutes():
     assert "提起诉讼" in _alts("不交费可以起诉吗")["起诉"]
     assert "每届" in _alts("居委会一届干几年")["一届"]
     assert "物业管理区域" in _alts("一个小区成立几个业主大会")["小区"]
+    assert "出售" in _alts("没卖出去的房子谁交物业费")["卖出去"]
+    assert "房屋" in _alts("没卖出去的房子谁交物业费")["房子"]
+    assert "决定" in _alts("撤掉居委会由谁拍板")["拍板"]
+    assert "缴纳" in _alts("物业费交纳期限")["交纳"]  # both spellings of statutes
 
 
 def test_umbrella_term_expands_only_downwards():
