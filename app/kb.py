@@ -115,6 +115,7 @@ class KnowledgeBase:
             question_region=s.question_region,
             prefer_current=s.prefer_current,
             answer_shape=s.answer_shape,
+            named_document=s.named_document,
         )
 
     def check_query(self, text: str, what: str = "问题") -> str:
@@ -149,10 +150,22 @@ class KnowledgeBase:
         )
         if result.found and not (all_versions or result.old_versions_only) and self.settings.prefer_current:
             self._old_definition(result, query, k, filters, mode, use_region)
+        if result.found:
+            self._defining_first(result, query)
         if result.found and self.settings.focus_check:
             share = focus_share(query, result.hits, self.catalog.keyword, result.expansions, result.region)
             result.direct = share >= self.focus_min
         return result
+
+    def _defining_first(self, result: SearchResult, query: str) -> None:
+        """A definition question: the passage that defines the term (本法所称人民调解，是指…) comes before
+        the ones that only use it (人民调解委员会是…, 信访人对复查意见不服的…)."""
+        if not self.settings.question_types or question_type(query) != DEFINITION:
+            return
+        term = defined_term(normalise_query(query))
+        first = next((h for h in result.hits if term and defines(h.row.text, term)), None)
+        if first is not None and first is not result.hits[0]:
+            result.hits = [first, *(h for h in result.hits if h is not first)]
 
     def _old_definition(self, result: SearchResult, query: str, k: int, filters, mode, use_region) -> None:
         """A definition question whose term no version in force defines (a revision dropped the

@@ -55,6 +55,7 @@ class Settings(BaseSettings):
     question_region: bool = True  # rank passages of a region named in the question first
     prefer_current: bool = True  # superseded versions only when nothing in force answers
     answer_shape: bool = True  # articles holding the asked kind of value first, drafting boilerplate last
+    named_document: bool = True  # passages of a law or rule the question names (信访条例里…) first
 
     # Answers
     llm_mode: Literal["none", "openai"] = "none"

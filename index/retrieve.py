@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -18,8 +19,8 @@ from index.answer_shape import (
 )
 from index.catalog import Catalog
 from index.columns import RowColumns
-from index.keyword import KeywordIndex, normalise_query
-from index.query_region import nearness, question_region, without_region
+from index.keyword import KeywordIndex, normalise_query, words
+from index.query_region import TIER_LOCAL, nearness, question_region, without_region
 from index.question_terms import subject
 from index.rows import Row
 from index.thesaurus import Expansion, default_thesaurus
@@ -32,6 +33,8 @@ MODES = ("keyword", "dense", "hybrid")
 OLD_STATUSES = ("已被修订", "已废止")
 RULE_KINDS = (LAW, PARTY_RULE, NORMATIVE)
 REGION_BONUS = 0.5  # at most this share of the best fused score, for a passage of the question's region
+NAMED_BONUS = 0.5  # share of the best fused score for a passage of a document the question names
+_DOCUMENT_NAME = re.compile(r"..(法|法典|条例|规定|办法|细则|规则|准则|章程)$")
 ANSWER_TYPE_BONUS = 0.2  # share of the best fused score for a passage holding the kind of value asked for
 BOILERPLATE_FACTOR = 0.5  # a purpose, effective-date, addressee or transmittal passage keeps this share
 SHAPE_DEPTH = 30  # the best candidates whose shape is looked at
@@ -94,6 +97,18 @@ COVERAGE_WEIGHT = 0.05
 ID_FILTER_LIMIT = 5000  # up to this many allowed rows, Chroma is asked for exactly those ids
 
 
+def named_documents(question: str) -> list[str]:
+    """Names of the laws and rules the question refers to (信访条例, 物业条例), with the other names the
+    thesaurus gives them (信访工作条例, 物业管理条例), as they would appear in a title."""
+    names = [w for w in words(question) if _DOCUMENT_NAME.search(w)]
+    if not names:
+        return []
+    for e in default_thesaurus().expand(question):
+        if e.term in names:
+            names += e.alternatives
+    return [normalise(n) for n in dict.fromkeys(names)]
+
+
 def _region_names(query: str, names: list[str]) -> set[str]:
     """Place names in the index that the user's region means: exact, or a short form (大连 -> 大连市)."""
     q = normalise_query(query).strip()
@@ -122,6 +137,7 @@ class HybridRetriever:
         question_region: bool = True,
         prefer_current: bool = True,
         answer_shape: bool = True,
+        named_document: bool = True,
     ):
         self.catalog = catalog
         self.mode = mode
@@ -136,6 +152,7 @@ class HybridRetriever:
         self.question_region = question_region
         self.prefer_current = prefer_current
         self.answer_shape = answer_shape
+        self.named_document = named_document
         self._held_columns: tuple[list[Row], RowColumns] | None = None  # only without a catalog
 
     # -- filters -------------------------------------------------------------
@@ -206,6 +223,8 @@ class HybridRetriever:
             self._weigh_shape(text, hits, lambda: subject(keyword_text, expansions))
         if region and hits:
             self._favour_region(hits, region)
+        if self.named_document and hits:
+            self._favour_named(hits, named_documents(keyword_text), region)
         old_only = False
         if self.prefer_current and not all_versions:
             current = [h for h in hits if not is_old(h.row)]
@@ -265,6 +284,19 @@ class HybridRetriever:
         for h in hits[:SHAPE_DEPTH]:  # far below, neither a bonus nor a halving changes what is shown
             if not keep_boilerplate and boilerplate_share(h.row.text) >= BOILERPLATE_SHARE:
                 h.score *= BOILERPLATE_FACTOR
+        hits.sort(key=lambda h: -h.score)
+
+    def _favour_named(self, hits: list[Hit], names: list[str], region: tuple[str, ...]) -> None:
+        """Passages of the documents the question names (信访条例里说的…, 杭州物业条例…) first; with a
+        region named too, that region's own document of that name (杭州市物业管理条例, not the province's)."""
+        named = [h for h in hits if any(n in normalise(h.row.title) for n in names)] if names else []
+        if region:
+            named = [h for h in named if nearness(h.row, region) == TIER_LOCAL] or named
+        if not named:
+            return
+        top = max(h.score for h in hits) or 1.0
+        for h in named:
+            h.score += NAMED_BONUS * top
         hits.sort(key=lambda h: -h.score)
 
     def _favour_region(self, hits: list[Hit], region: tuple[str, ...]) -> None:

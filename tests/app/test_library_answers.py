@@ -124,3 +124,15 @@ def test_dev2_figures_with_the_seeds(corpus_kb):
     assert hybrid.oos_correct == 1.0, hybrid.misses
     answers = evaluate_answers(corpus_kb, questions).as_dict()
     assert answers["out_of_scope_refused"] == 1.0 and answers["quotes_verbatim"] == 1.0
+
+
+def test_the_passage_that_defines_the_term_comes_before_those_that_use_it(library_kb):
+    from app.answer.qtype import defines
+
+    question = "条例里说的“住宅专项维修资金”指什么?"
+    result = library_kb.search(question, 5)
+    assert defines(result.hits[0].row.text, "住宅专项维修资金")
+    users = [h for h in result.hits if not defines(h.row.text, "住宅专项维修资金")]
+    result.hits = [*users, result.hits[0]]  # as if ranking had put it last
+    library_kb._defining_first(result, question)
+    assert defines(result.hits[0].row.text, "住宅专项维修资金")

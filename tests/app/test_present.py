@@ -191,3 +191,11 @@ def test_a_numbered_method_is_defined_part_by_part():
     assert not defines_part("“2”即两个平台。", ["135工作法"])  # not a part of the term
     assert not defines_part("居民就是社区的主人。", ["居民委员会"])  # no numbered part
     assert not defines_part("一年来，社区即完成改造。", ["135工作法"])
+
+
+def test_a_definition_question_may_ask_what_a_quoted_term_refers_to():
+    from app.answer.qtype import DEFINITION, question_type
+
+    assert question_type("条例里说的“信访人”指什么?") == DEFINITION
+    assert question_type("条例里讲的“物业使用人”是指哪些人?") == DEFINITION
+    assert question_type("网格员要培训哪些能力?") != DEFINITION

@@ -54,3 +54,23 @@ def test_nearness_orders_local_then_enclosing_then_national_then_others():
 def test_region_name_leaves_the_keyword_query():
     assert "杭州" not in without_region("杭州市的业委会任期", ("浙江省", "杭州市"))
     assert "业委会" in without_region("杭州的业委会任期", ("浙江省", "杭州市"))
+
+
+def test_a_document_the_question_names_comes_first_and_with_a_region_that_regions_own():
+    import dataclasses
+
+    from index.retrieve import Hit, HybridRetriever, named_documents
+
+    assert named_documents("信访条例里说的信访人指什么?") == ["信访条例", "信访工作条例"]
+    assert "物业管理条例" in named_documents("杭州物业条例里讲的非业主使用人是指哪些人?")
+    assert named_documents("居委会一届干几年?") == []
+    province = dataclasses.replace(_row(["浙江省"]), id="p", title="浙江省物业管理条例")
+    city = dataclasses.replace(_row(["浙江省", "杭州市"]), id="c", title="杭州市物业管理条例")
+    other = dataclasses.replace(_row(["浙江省", "杭州市"]), id="o", title="杭州市养犬管理条例")
+    retriever = HybridRetriever(None)
+    hits = [Hit(other, 1.2, 0.9), Hit(province, 1.0, 0.9), Hit(city, 0.8, 0.9)]
+    retriever._favour_named(hits, named_documents("杭州物业条例里讲的业主是指谁?"), ("浙江省", "杭州市"))
+    assert [h.row.id for h in hits] == ["c", "o", "p"]
+    hits = [Hit(other, 1.2, 0.9), Hit(province, 1.0, 0.9), Hit(city, 0.8, 0.9)]
+    retriever._favour_named(hits, named_documents("物业管理条例里讲的业主是指谁?"), ())
+    assert [h.row.id for h in hits] == ["p", "c", "o"]  # no region: every document of that name
