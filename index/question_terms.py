@@ -22,7 +22,11 @@ QUESTION_START = re.compile(
 )
 
 # A numeral or 每 with a measure word (一届, 每次, 两年, 一名) says how much, not what about.
-QUANTITY = re.compile(r"^[一二两三四五六七八九十百千万每几]+[届次年月日天周个名位人户项条款期批轮]$")
+QUANTITY = re.compile(r"^[一二两三四五六七八九十百千万每几]+个?[届次年月日天周个名位人户项条款期批轮]$")
+# A number with its unit (80岁, 2023年) or a bound on one (以上, 以内) is a value, not what the question
+# is about; a number naming something (3456工作法) is.
+VALUE = re.compile(r"^(以上|以下|以内|以外|左右|上下|之间|不少于|不少|不超过|不多|超过|满)$")
+_NUMBER_WITH_UNIT = r"{}\s*(岁|元|块|年|月|日|天|周|个|人|名|户|间|套|平方|米|亩|小时|分钟|%|％|万|千|百|倍)"
 
 
 # A term the user quotes is asked about as a whole (“信访人”, which the segmenter cuts into 信访 and 人).
@@ -35,10 +39,16 @@ def quoted_terms(question: str) -> list[str]:
 
 def content_words(question: str) -> list[str]:
     quoted = quoted_terms(question)
+    question = normalise_query(question)
     found = [
         w
-        for w in dict.fromkeys(words(normalise_query(question)))
-        if w not in QUESTION_WORDS and len(w) >= 2 and not QUESTION_START.match(w) and not QUANTITY.match(w)
+        for w in dict.fromkeys(words(question))
+        if w not in QUESTION_WORDS
+        and len(w) >= 2
+        and not QUESTION_START.match(w)
+        and not QUANTITY.match(w)
+        and not VALUE.match(w)
+        and not (w.isdigit() and re.search(_NUMBER_WITH_UNIT.format(w), question))
     ]
     return quoted + [w for w in found if not any(w in t for t in quoted)]
 

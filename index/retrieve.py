@@ -87,10 +87,12 @@ def states_rules(row: Row) -> bool:
     return bool(row.article) or row.kind in RULE_KINDS
 
 
-def _names(text: str, subject: dict[str, list[str]]) -> bool:
-    """Whether the text names one of the question's content words (or another name for it)."""
+def _named_share(text: str, subject: dict[str, list[str]], weight: Callable[[str], float]) -> float:
+    """Weighted share of the question's content words the text names (itself or by another name)."""
     flat = normalise(text)
-    return any(normalise(name) in flat for word, others in subject.items() for name in (word, *others))
+    weights = {word: weight(word) for word in subject}
+    held = sum(w for word, w in weights.items() if any(normalise(n) in flat for n in (word, *subject[word])))
+    return held / (sum(weights.values()) or 1.0)
 
 
 COVERAGE_WEIGHT = 0.05
@@ -220,7 +222,7 @@ class HybridRetriever:
         if self.reranker is not None and hits:
             hits = self.reranker.rerank(text, hits)
         if self.answer_shape and hits:
-            self._weigh_shape(text, hits, lambda: subject(keyword_text, expansions))
+            self._weigh_shape(text, hits, lambda: subject(keyword_text, expansions), keyword.idf)
         if region and hits:
             self._favour_region(hits, region)
         if self.named_document and hits:
@@ -260,14 +262,22 @@ class HybridRetriever:
             local &= allowed
         return local if local.any() else None
 
-    def _weigh_shape(self, text: str, hits: list[Hit], named_by: Callable[[], dict[str, list[str]]]) -> None:
+    def _weigh_shape(
+        self,
+        text: str,
+        hits: list[Hit],
+        named_by: Callable[[], dict[str, list[str]]],
+        weight: Callable[[str], float] = lambda word: 1.0,
+    ) -> None:
         """Articles holding the kind of value a rule question asks for up (a rule is stated in an
         article; a report's figures describe one place's results); drafting boilerplate
         (purpose and effective-date articles, addressees, preambles, transmittal) down.
 
         A value says something about what the question asks only in an article that names it:
         when some articles hold one of the question's words (``named_by()``), only they get the bonus
-        (业委会有几个委员? is not answered by 三分之二以上的业主 in an article on repair funds)."""
+        (业委会有几个委员? is not answered by 三分之二以上的业主 in an article on repair funds), each in
+        proportion to the ``weight``ed share of those words it holds, as against the best such article
+        (开发商给业委会配的办公用房: the article on 建设单位 and 业主委员会用房, more than the one on 业主委员会)."""
         hits.sort(key=lambda h: -h.score)
         top = hits[0].score or 1.0
         wanted = wanted_types(text)
@@ -278,9 +288,10 @@ class HybridRetriever:
             if wanted and states_rules(h.row) and holds_wanted(h.row.text, wanted)
         ]
         subject_names = named_by() if shaped else {}
-        named = [h for h in shaped if _names(f"{h.row.section}{h.row.text}", subject_names)]
-        for h in named or shaped:
-            h.score += ANSWER_TYPE_BONUS * top
+        held = {id(h): _named_share(f"{h.row.section}{h.row.text}", subject_names, weight) for h in shaped}
+        best = max(held.values(), default=0.0)
+        for h in shaped:
+            h.score += ANSWER_TYPE_BONUS * top * (held[id(h)] / best if best else 1.0)
         for h in hits[:SHAPE_DEPTH]:  # far below, neither a bonus nor a halving changes what is shown
             if not keep_boilerplate and boilerplate_share(h.row.text) >= BOILERPLATE_SHARE:
                 h.score *= BOILERPLATE_FACTOR

@@ -76,3 +76,10 @@ def test_a_quoted_term_is_asked_about_whole_and_a_short_law_name_is_found_in_the
 
 def test_fillers_of_spoken_questions_are_not_the_focus():
     assert content_words("一帮居民要一起去上访，最多能派几个代表?") == ["居民", "上访", "代表"]
+
+
+def test_numbers_and_their_bounds_are_values_not_the_focus():
+    assert "80" not in content_words("80岁以上的老人有什么补贴?")
+    assert "以上" not in content_words("80岁以上的老人有什么补贴?")
+    assert "一个月" not in content_words("网格员一个月工资多少?")
+    assert content_words("3456工作法具体指什么?") == ["3456"]  # a number that names something stays

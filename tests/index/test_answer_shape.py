@@ -92,6 +92,19 @@ def test_the_value_bonus_goes_to_the_articles_that_name_what_is_asked(catalog):
     assert fund.score == 1.0
 
 
+def test_the_article_naming_more_of_what_is_asked_gets_more_of_the_bonus(catalog):
+    question = "开发商给业委会配的办公用房要多大面积?"
+    size, rooms = hits = _articles(
+        "第二十条 业主委员会由五人以上单数组成，建筑面积一万平方米以下的可以为三人。",
+        "第四十二条 建设单位应当配置业主委员会办公用房，面积不低于三十平方米。",
+    )
+    HybridRetriever(catalog)._weigh_shape(
+        question, hits, lambda: subject(question, default_thesaurus().expand(question))
+    )
+    assert hits[0] is rooms and rooms.score == 0.99 + ANSWER_TYPE_BONUS  # it names all three
+    assert 1.0 < size.score < 1.0 + ANSWER_TYPE_BONUS  # it names only 业委会
+
+
 def test_when_no_article_names_it_every_article_with_the_value_keeps_the_bonus(catalog):
     question = "议事会有几名成员?"
     hits = _articles(
