@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
 
-from app.answer.focus import focus_share
+from app.answer.focus import MOSTLY_HELD, focus_share, missing_thing
 from app.answer.qtype import DEFINITION, defined_term, defines, question_type
 from app.locks import bump_generation, hold_store, read_generation, release_store, writer_lock
 from app.settings import Settings
@@ -153,8 +153,12 @@ class KnowledgeBase:
         if result.found:
             self._defining_first(result, query)
         if result.found and self.settings.focus_check:
-            share = focus_share(query, result.hits, self.catalog.keyword, result.expansions, result.region)
-            result.direct = share >= self.focus_min
+            keyword = self.catalog.keyword
+            share = focus_share(query, result.hits, keyword, result.expansions, result.region)
+            result.direct = share >= self.focus_min and (
+                share >= MOSTLY_HELD
+                or not missing_thing(query, result.hits, keyword, result.expansions, result.region)
+            )
         return result
 
     def _defining_first(self, result: SearchResult, query: str) -> None:

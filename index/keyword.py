@@ -83,6 +83,18 @@ def words(text: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _tagger():
+    import jieba.posseg
+
+    return jieba.posseg.POSTokenizer(_tokenizer())
+
+
+def tagged(text: str) -> list[tuple[str, str]]:
+    """(word, part of speech) as jieba tags them, with the same dictionary as ``words``."""
+    return [(p.word, p.flag) for p in _tagger().cut(text)]
+
+
 def known_word(word: str) -> bool:
     """A word of the segmenter's dictionary (or the thesaurus), not one its HMM made up from the
     characters around it (人算 in 什么样的人算信访人, 要花 in 要花多少钱)."""

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from index.keyword import normalise_query, words
+from index.keyword import normalise_query, tagged, words
 from index.thesaurus import Expansion
 
 # Words that say what kind of answer is wanted, not what it is about.
 QUESTION_WORDS = frozenset(
     """怎么 怎样 如何 什么 什么样 哪些 有哪些 哪个 哪里 哪儿 哪一级 多少 几 几人 几年 多久 多长 是否 能否 可以 能 会 要 需要 应当 应该
     吗 呢 啊 几个 具体 指 意思 是 有 有没有 没有 谁 为什么 干什么 做什么 办 怎么办 时候 一般 主要 方面 情况 工作 问题
-    规定 要求 标准 条件 程序 流程 步骤 方法 办法 做法 措施 怎么样 其 该 这个 那个 咱们 我们 我 你 当地 这里""".split()
+    规定 要求 标准 条件 程序 流程 步骤 方法 办法 做法 措施 怎么样 其 该 这个 那个 咱们 我们 我 你 当地 这里
+    性质 形式 类型 种类 内容 作用 意义 特点 方式 途径 渠道""".split()
     # fillers of spoken questions: they carry no topic
     + """一起 一帮 一下 大家 这种 那种 这样 那样 现在 到底 究竟 平时 真的 还是 还有 的话 之类 等等""".split()
 )
@@ -59,3 +61,10 @@ def subject(question: str, expansions: list[Expansion]) -> dict[str, list[str]]:
     for word in content_words(question):
         out[word] = [a for e in expansions if word in e.term or e.term in word for a in e.alternatives]
     return out
+
+
+@lru_cache(maxsize=4096)
+def nouns(question: str) -> frozenset[str]:
+    """The question's words the segmenter tags as nouns (公租房, 失业保险, 网格员; every thesaurus term):
+    the things it asks about, as against what is done to them (申请, 领取) or idioms (跑不动)."""
+    return frozenset(word for word, flag in tagged(normalise_query(question)) if flag.startswith("n"))

@@ -14,26 +14,39 @@ from __future__ import annotations
 from index.answer_shape import wanted_types
 from index.keyword import KeywordIndex, known_word, normalise_query
 from index.query_region import without_region
-from index.question_terms import subject
+from index.question_terms import nouns, subject
 from index.retrieve import Hit
 from index.thesaurus import Expansion, default_thesaurus
 from ingest.dedup import normalise
 
 FOCUS_PASSAGES = 3  # the best passages examined
 PAIR_SHARE = 0.75  # a long word counts as present when this share of its character pairs is
+# Which version is wanted (修订前的条例) is not a thing asked about: the old text never says 修订.
+VERSION_WORDS = frozenset("修订 修改 修正 废止 旧版 新版 原版 现行".split())
+THING_PAIR_SHARE = 0.5  # the same for the question's rarest noun (社区减负 in 为社区减负)
+# A passage holding this share of the focus answers even when it calls the thing otherwise
+# (开会写材料 for 社区减负); below it, the rarest noun must be named (see missing_thing).
+MOSTLY_HELD = 0.6
 NO_ANSWER_TYPE = 0.3  # share kept by a passage without the kind of value the question asks for
 
 
-def _presence(word: str, text: str, alternatives) -> float:
+def _presence(word: str, text: str, alternatives, pair_share: float = PAIR_SHARE) -> float:
     """1 when the word (or an alternative name) is in the text; for a long word the share of its
-    character pairs that are, when most are (社区党支部 in 社区（村）党支部书记), else 0."""
+    character pairs that are, when ``pair_share`` of them are (社区党支部 in 社区（村）党支部书记), else 0."""
     if word in text or any(normalise(a) in text for a in alternatives):
         return 1.0
     if len(word) < 3:
         return 0.0
     pairs = [word[i : i + 2] for i in range(len(word) - 1)]
     share = sum(p in text for p in pairs) / len(pairs)
-    return share if share >= PAIR_SHARE else 0.0
+    return share if share >= pair_share else 0.0
+
+
+def _subject(question: str, expansions: list[Expansion], region) -> dict[str, list[str]]:
+    """The question's content words with every other name the thesaurus knows for them (also one the
+    index never uses as a word: a short law name, 信访条例, is found in the title, 信访工作条例)."""
+    expansions = [*expansions, *default_thesaurus().expand(normalise_query(question))]
+    return subject(without_region(question, tuple(region)) if region else question, expansions)
 
 
 def focus_share(
@@ -46,10 +59,7 @@ def focus_share(
     """Highest IDF-weighted share of the question's content words that one of the best passages holds.
 
     A region named in the question is not part of its focus: it ranked the passages already."""
-    # Every name the thesaurus knows counts, also one the index never uses as a word: a short law name
-    # (信访条例) is found in the title (信访工作条例), which the index does not hold.
-    expansions = [*expansions, *default_thesaurus().expand(normalise_query(question))]
-    alternatives = subject(without_region(question, tuple(region)) if region else question, expansions)
+    alternatives = _subject(question, expansions, region)
     # A word neither the library nor the dictionary knows is the segmenter's guess at the question's
     # wording (人算, 要花), not what it asks about; a known word the library never uses (起诉) stays.
     terms = [w for w in alternatives if keyword.used(w) or known_word(w)]
@@ -67,3 +77,32 @@ def focus_share(
             share *= NO_ANSWER_TYPE
         best = max(best, share)
     return best
+
+
+def missing_thing(
+    question: str,
+    hits: list[Hit],
+    keyword: KeywordIndex,
+    expansions: list[Expansion],
+    region: tuple[str, ...] | list[str] = (),
+) -> str:
+    """The most specific thing the question asks about (its rarest noun, 公租房 in 如何申请公租房?) when
+    none of the best passages names it under any name, else ''.
+
+    Statutes name 申请, 材料, 补助 and 社区 everywhere; a passage that names all of those but not
+    公租房 or 失业保险 answers a different question. Only nouns count: what is done (领取, 申请) and
+    colloquial idioms (跑不动) are said in other words by the texts that answer.
+    """
+    alternatives = _subject(question, expansions, region)
+    things = nouns(question)
+    named = [
+        w
+        for w in alternatives
+        if w in things and w not in VERSION_WORDS and (keyword.used(w) or known_word(w))
+    ]
+    if not named or not hits:
+        return ""
+    rarest = max(named, key=keyword.idf)
+    texts = [normalise(f"{h.row.title}{h.row.section}{h.row.text}") for h in hits[:FOCUS_PASSAGES]]
+    others = alternatives.get(rarest, ())
+    return "" if any(_presence(rarest, t, others, THING_PAIR_SHARE) for t in texts) else rarest

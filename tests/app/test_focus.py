@@ -83,3 +83,21 @@ def test_numbers_and_their_bounds_are_values_not_the_focus():
     assert "以上" not in content_words("80岁以上的老人有什么补贴?")
     assert "一个月" not in content_words("网格员一个月工资多少?")
     assert content_words("3456工作法具体指什么?") == ["3456"]  # a number that names something stays
+
+
+def test_a_passage_that_names_everything_but_the_thing_asked_about_does_not_answer():
+    from app.answer.focus import missing_thing
+
+    texts = [
+        "第十条 申请最低生活保障，应当向户籍所在地的乡镇人民政府提出书面申请，并提交有关材料。",
+        "第二十条 国家对公共租赁住房实行轮候制度，申请人应当提交收入证明材料。",
+    ]
+    rows = [_row(i, t, t[:3]) for i, t in enumerate(texts)]
+    index = KeywordIndex.build([r.id for r in rows], texts)
+    subsidy = [Hit(rows[0], 1.0, 0.9, 1.0)]
+    # 申请 and 材料 are everywhere in statutes: the thing asked about is 廉租房, which it never names
+    assert missing_thing("申请廉租房要准备哪些材料?", subsidy, index, []) == "廉租房"
+    assert missing_thing("申请低保要准备哪些材料?", subsidy, index, []) == ""  # 低保 = 最低生活保障
+    # what is done (申请) is not a thing; a version (修订前的) is not either
+    assert missing_thing("低保怎么申请?", subsidy, index, []) == ""
+    assert missing_thing("修订前的办法对低保有什么规定?", subsidy, index, []) == ""
