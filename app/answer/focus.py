@@ -79,6 +79,13 @@ def focus_share(
     return best
 
 
+def _rarity(word: str, others, keyword: KeywordIndex) -> float:
+    """How rare the thing is in the library under any of its names: 物业费, which the index never
+    holds, is as common as 物业服务费; 起诉, which no text says by any name, is the rarest of all."""
+    used = [n for n in (word, *others) if keyword.used(n)]
+    return min(keyword.idf(n) for n in used) if used else keyword.idf(word)
+
+
 def missing_thing(
     question: str,
     hits: list[Hit],
@@ -102,7 +109,7 @@ def missing_thing(
     ]
     if not named or not hits:
         return ""
-    rarest = max(named, key=keyword.idf)
+    rarest = max(named, key=lambda w: _rarity(w, alternatives.get(w, ()), keyword))
     texts = [normalise(f"{h.row.title}{h.row.section}{h.row.text}") for h in hits[:FOCUS_PASSAGES]]
     others = alternatives.get(rarest, ())
     return "" if any(_presence(rarest, t, others, THING_PAIR_SHARE) for t in texts) else rarest

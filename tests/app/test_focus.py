@@ -101,3 +101,15 @@ def test_a_passage_that_names_everything_but_the_thing_asked_about_does_not_answ
     # what is done (申请) is not a thing; a version (修订前的) is not either
     assert missing_thing("低保怎么申请?", subsidy, index, []) == ""
     assert missing_thing("修订前的办法对低保有什么规定?", subsidy, index, []) == ""
+
+
+def test_the_rarest_thing_is_rarest_under_any_of_its_names():
+    from app.answer.focus import missing_thing
+
+    texts = ["第六十条 业主应当按时交纳物业服务费。", "第十条 业主大会应当每年召开一次会议。"]
+    rows = [_row(i, t, t[:3]) for i, t in enumerate(texts)]
+    index = KeywordIndex.build([r.id for r in rows], texts)
+    hits = [Hit(rows[0], 1.0, 0.9, 1.0)]
+    # neither 物业费 nor 起诉 is a word of the index; 物业费 is, as 物业服务费: 起诉 is what is missing
+    assert missing_thing("业主不交物业费可以起诉吗?", hits, index, []) == "起诉"
+    assert missing_thing("业主不交物业费会有什么后果?", hits, index, []) == ""  # 后果 asks, it is no thing
