@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
 
-from app.answer.focus import MOSTLY_HELD, focus_share, missing_thing
+from app.answer.focus import answers_directly
 from app.answer.qtype import DEFINITION, defined_term, defines, question_type
 from app.locks import bump_generation, hold_store, read_generation, release_store, writer_lock
 from app.settings import Settings
@@ -148,36 +148,31 @@ class KnowledgeBase:
         result = self.retriever.retrieve(
             query, k, filters, mode, use_region=use_region, all_versions=all_versions
         )
-        if result.found and not (all_versions or result.old_versions_only) and self.settings.prefer_current:
-            self._old_definition(result, query, k, filters, mode, use_region)
         if result.found:
-            self._defining_first(result, query)
+            self._definition_first(result, query, k, filters, mode, use_region, all_versions)
         if result.found and self.settings.focus_check:
-            keyword = self.catalog.keyword
-            share = focus_share(query, result.hits, keyword, result.expansions, result.region)
-            result.direct = share >= self.focus_min and (
-                share >= MOSTLY_HELD
-                or not missing_thing(query, result.hits, keyword, result.expansions, result.region)
+            result.direct = answers_directly(
+                query, result.hits, self.catalog.keyword, result.expansions, result.region, self.focus_min
             )
         return result
 
-    def _defining_first(self, result: SearchResult, query: str) -> None:
+    def _definition_first(
+        self, result: SearchResult, query: str, k: int, filters, mode, use_region, all_versions
+    ) -> None:
         """A definition question: the passage that defines the term (本法所称人民调解，是指…) comes before
-        the ones that only use it (人民调解委员会是…, 信访人对复查意见不服的…)."""
+        the ones that only use it (人民调解委员会是…, 信访人对复查意见不服的…). When no version in force
+        defines it (a revision dropped the definition), the old version that does comes first, labelled
+        as old by its status."""
         if not self.settings.question_types or question_type(query) != DEFINITION:
             return
         term = defined_term(normalise_query(query))
-        first = next((h for h in result.hits if term and defines(h.row.text, term)), None)
-        if first is not None and first is not result.hits[0]:
+        if not term:
+            return
+        first = next((h for h in result.hits if defines(h.row.text, term)), None)
+        if first is not None:
             result.hits = [first, *(h for h in result.hits if h is not first)]
-
-    def _old_definition(self, result: SearchResult, query: str, k: int, filters, mode, use_region) -> None:
-        """A definition question whose term no version in force defines (a revision dropped the
-        definition): the old version that does comes first, labelled as old by its status."""
-        if not self.settings.question_types or question_type(query) != DEFINITION:
             return
-        term = defined_term(normalise_query(query))
-        if not term or any(defines(h.row.text, term) for h in result.hits):
+        if all_versions or result.old_versions_only or not self.settings.prefer_current:
             return
         every = self.retriever.retrieve(query, k, filters, mode, use_region=use_region, all_versions=True)
         old = [h for h in every.hits if is_old(h.row) and defines(h.row.text, term)]

@@ -49,6 +49,34 @@ def _subject(question: str, expansions: list[Expansion], region) -> dict[str, li
     return subject(without_region(question, tuple(region)) if region else question, expansions)
 
 
+def _passages(hits: list[Hit]) -> list[tuple[Hit, str]]:
+    """The best passages, each with its title, section and text normalised for the checks."""
+    return [(h, normalise(f"{h.row.title}{h.row.section}{h.row.text}")) for h in hits[:FOCUS_PASSAGES]]
+
+
+def _known(alternatives: dict[str, list[str]], keyword: KeywordIndex) -> list[str]:
+    # A word neither the library nor the dictionary knows is the segmenter's guess at the question's
+    # wording (人算, 要花), not what it asks about; a known word the library never uses (起诉) stays.
+    return [w for w in alternatives if keyword.used(w) or known_word(w)]
+
+
+def _share(question, passages, alternatives: dict[str, list[str]], keyword: KeywordIndex) -> float:
+    terms = _known(alternatives, keyword)
+    if not terms or not passages:
+        return 1.0
+    wanted = wanted_types(question)
+    weights = {w: keyword.idf(w) for w in terms}
+    total = sum(weights.values()) or 1.0
+    best = 0.0
+    for hit, text in passages:
+        held = sum(weight * _presence(w, text, alternatives.get(w, ())) for w, weight in weights.items())
+        share = held / total
+        if wanted and not any(p.search(hit.row.text) for p in wanted):
+            share *= NO_ANSWER_TYPE
+        best = max(best, share)
+    return best
+
+
 def focus_share(
     question: str,
     hits: list[Hit],
@@ -59,24 +87,7 @@ def focus_share(
     """Highest IDF-weighted share of the question's content words that one of the best passages holds.
 
     A region named in the question is not part of its focus: it ranked the passages already."""
-    alternatives = _subject(question, expansions, region)
-    # A word neither the library nor the dictionary knows is the segmenter's guess at the question's
-    # wording (人算, 要花), not what it asks about; a known word the library never uses (起诉) stays.
-    terms = [w for w in alternatives if keyword.used(w) or known_word(w)]
-    if not terms or not hits:
-        return 1.0
-    wanted = wanted_types(question)
-    weights = {w: keyword.idf(w) for w in terms}
-    total = sum(weights.values()) or 1.0
-    best = 0.0
-    for hit in hits[:FOCUS_PASSAGES]:
-        text = normalise(f"{hit.row.title}{hit.row.section}{hit.row.text}")
-        held = sum(weight * _presence(w, text, alternatives.get(w, ())) for w, weight in weights.items())
-        share = held / total
-        if wanted and not any(p.search(hit.row.text) for p in wanted):
-            share *= NO_ANSWER_TYPE
-        best = max(best, share)
-    return best
+    return _share(question, _passages(hits), _subject(question, expansions, region), keyword)
 
 
 def _rarity(word: str, others, keyword: KeywordIndex) -> float:
@@ -84,6 +95,16 @@ def _rarity(word: str, others, keyword: KeywordIndex) -> float:
     holds, is as common as 物业服务费; 起诉, which no text says by any name, is the rarest of all."""
     used = [n for n in (word, *others) if keyword.used(n)]
     return min(keyword.idf(n) for n in used) if used else keyword.idf(word)
+
+
+def _missing(question, passages, alternatives: dict[str, list[str]], keyword: KeywordIndex) -> str:
+    things = nouns(question)
+    named = [w for w in _known(alternatives, keyword) if w in things and w not in VERSION_WORDS]
+    if not named or not passages:
+        return ""
+    rarest = max(named, key=lambda w: _rarity(w, alternatives.get(w, ()), keyword))
+    others = alternatives.get(rarest, ())
+    return "" if any(_presence(rarest, text, others, THING_PAIR_SHARE) for _, text in passages) else rarest
 
 
 def missing_thing(
@@ -100,16 +121,21 @@ def missing_thing(
     公租房 or 失业保险 answers a different question. Only nouns count: what is done (领取, 申请) and
     colloquial idioms (跑不动) are said in other words by the texts that answer.
     """
-    alternatives = _subject(question, expansions, region)
-    things = nouns(question)
-    named = [
-        w
-        for w in alternatives
-        if w in things and w not in VERSION_WORDS and (keyword.used(w) or known_word(w))
-    ]
-    if not named or not hits:
-        return ""
-    rarest = max(named, key=lambda w: _rarity(w, alternatives.get(w, ()), keyword))
-    texts = [normalise(f"{h.row.title}{h.row.section}{h.row.text}") for h in hits[:FOCUS_PASSAGES]]
-    others = alternatives.get(rarest, ())
-    return "" if any(_presence(rarest, t, others, THING_PAIR_SHARE) for t in texts) else rarest
+    return _missing(question, _passages(hits), _subject(question, expansions, region), keyword)
+
+
+def answers_directly(
+    question: str,
+    hits: list[Hit],
+    keyword: KeywordIndex,
+    expansions: list[Expansion],
+    region: tuple[str, ...] | list[str],
+    focus_min: float,
+) -> bool:
+    """Whether the best passages answer the question rather than only mention its words: they hold
+    ``focus_min`` of its focus and, unless they hold ``MOSTLY_HELD`` of it, name its rarest thing."""
+    passages, alternatives = _passages(hits), _subject(question, expansions, region)
+    share = _share(question, passages, alternatives, keyword)
+    return share >= focus_min and (
+        share >= MOSTLY_HELD or not _missing(question, passages, alternatives, keyword)
+    )

@@ -134,5 +134,5 @@ def test_the_passage_that_defines_the_term_comes_before_those_that_use_it(librar
     assert defines(result.hits[0].row.text, "住宅专项维修资金")
     users = [h for h in result.hits if not defines(h.row.text, "住宅专项维修资金")]
     result.hits = [*users, result.hits[0]]  # as if ranking had put it last
-    library_kb._defining_first(result, question)
+    library_kb._definition_first(result, question, 5, None, None, True, False)
     assert defines(result.hits[0].row.text, "住宅专项维修资金")
