@@ -116,6 +116,7 @@ class KnowledgeBase:
             prefer_current=s.prefer_current,
             answer_shape=s.answer_shape,
             named_document=s.named_document,
+            library_words=s.library_words,
         )
 
     def check_query(self, text: str, what: str = "问题") -> str:
@@ -148,11 +149,12 @@ class KnowledgeBase:
         result = self.retriever.retrieve(
             query, k, filters, mode, use_region=use_region, all_versions=all_versions
         )
+        asked = result.asked or query
         if result.found:
-            self._definition_first(result, query, k, filters, mode, use_region, all_versions)
+            self._definition_first(result, asked, k, filters, mode, use_region, all_versions)
         if result.found and self.settings.focus_check:
             result.direct = answers_directly(
-                query, result.hits, self.catalog.keyword, result.expansions, result.region, self.focus_min
+                asked, result.hits, self.catalog.keyword, result.expansions, result.region, self.focus_min
             )
         return result
 

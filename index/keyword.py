@@ -83,6 +83,11 @@ def words(text: str) -> list[str]:
     return out
 
 
+def spans(text: str) -> list[tuple[str, int, int]]:
+    """jieba's words of ``text`` (stopwords and punctuation included), each with where it starts and ends."""
+    return list(_tokenizer().tokenize(text))
+
+
 @lru_cache(maxsize=1)
 def _tagger():
     import jieba.posseg
@@ -406,6 +411,17 @@ class KeywordIndex:
     def used(self, token: str) -> bool:
         """Whether some indexed text holds the token."""
         return self._model is not None and token in self._model.vocab_dict
+
+    def rows_with(self, token: str, limit: int) -> list[int]:
+        """Up to ``limit`` rows whose text holds the token (in row order)."""
+        tid = self._model.vocab_dict.get(token) if self._model is not None else None
+        if tid is None:
+            return []
+        indptr = self._model.scores["indptr"]
+        start = int(indptr[tid])
+        return sorted(
+            int(i) for i in self._model.scores["indices"][start : min(int(indptr[tid + 1]), start + limit)]
+        )
 
     def idf(self, token: str) -> float:
         """log(1 + N / (1 + df)); a word the index never saw gets the highest value."""

@@ -21,7 +21,7 @@ from index.catalog import Catalog
 from index.columns import RowColumns
 from index.keyword import KeywordIndex, normalise_query, words
 from index.query_region import TIER_LOCAL, nearness, question_region, without_region
-from index.question_terms import subject
+from index.question_terms import LIBRARY_WORD_PASSAGES, library_wording, subject
 from index.rows import Row
 from index.thesaurus import Expansion, default_thesaurus
 from ingest.dedup import normalise
@@ -75,6 +75,7 @@ class SearchResult:
     all_versions: bool = False  # old versions ranked with current ones (else only when nothing current)
     old_versions_only: bool = False  # nothing in force answered: the hits are superseded versions
     direct: bool = True  # one of the best passages holds what the question asks (see app.answer.focus)
+    asked: str = ""  # the question as the library words it (“楼院”里的…): what its terms are taken from
 
 
 def is_old(row: Row) -> bool:
@@ -140,6 +141,7 @@ class HybridRetriever:
         prefer_current: bool = True,
         answer_shape: bool = True,
         named_document: bool = True,
+        library_words: bool = True,
     ):
         self.catalog = catalog
         self.mode = mode
@@ -155,6 +157,7 @@ class HybridRetriever:
         self.prefer_current = prefer_current
         self.answer_shape = answer_shape
         self.named_document = named_document
+        self.library_words = library_words
         self._held_columns: tuple[list[Row], RowColumns] | None = None  # only without a catalog
 
     # -- filters -------------------------------------------------------------
@@ -211,11 +214,15 @@ class HybridRetriever:
         allowed = None if filters.empty() else self._mask(filters, rows, columns)
         if allowed is not None and not allowed.any():
             return SearchResult(query, False, [], mode, all_versions=all_versions)
+        question = self.catalog.embedder.embed_query(text)
+        if self.library_words:
+            text = library_wording(
+                text, lambda pair: [rows[i].text for i in keyword.rows_with(pair, LIBRARY_WORD_PASSAGES)]
+            )
         expansions = keyword.matched(default_thesaurus().expand(text)) if self.thesaurus else []
         region = ()
         if use_region and self.question_region and not filters.region:
             region = question_region(text, rows, columns.places)
-        question = self.catalog.embedder.embed_query(text)
         keyword_text = without_region(text, region) if region else text
         local = self._local(region, allowed, rows, columns)
         hits = self._candidates(text, question, mode, allowed, rows, keyword, expansions, keyword_text, local)
@@ -249,6 +256,7 @@ class HybridRetriever:
             list(region),
             all_versions,
             old_only and found,
+            asked=text,
         )
 
     def _local(

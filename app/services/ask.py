@@ -124,7 +124,7 @@ def _answer_events(
     def extractive(notice_text: str | None) -> Answer:
         return _extractive(
             kb, question, standalone, result.hits, texts, encoder, notice_text, qtype, docs,
-            result.expansions, result.region,
+            result.expansions, result.region, result.asked,
         )  # fmt: skip
 
     if llm is None or failure:
@@ -201,10 +201,13 @@ def _extractive(
     docs=None,
     expansions=(),
     region=(),
+    wording: str = "",
 ) -> Answer:
-    """Rule questions from the article when a statute answers; others as key points by source."""
+    """Rule questions from the article when a statute answers; others as key points by source.
+    ``wording``: the question as the library words it (SearchResult.asked), which the points are chosen by."""
     synonyms = synonym_map(expansions)
-    asked = without_region(standalone, tuple(region)) if region else standalone
+    wording = wording or standalone
+    asked = without_region(wording, tuple(region)) if region else wording
     found = (
         article_answer(asked, hits, docs, encoder, synonyms, tuple(region))
         if qtype == RULE and docs
@@ -216,7 +219,7 @@ def _extractive(
             text = text.replace(":", f"({citations[0].status}的旧版本):", 1)
         return Answer(question, standalone, True, "extractive", text, citations, notice=notice)
     text, citations = extractive_answer(
-        standalone,
+        wording,
         hits,
         texts,
         encoder,
