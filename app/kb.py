@@ -117,6 +117,7 @@ class KnowledgeBase:
             answer_shape=s.answer_shape,
             named_document=s.named_document,
             library_words=s.library_words,
+            thing_first=s.thing_first,
         )
 
     def check_query(self, text: str, what: str = "问题") -> str:

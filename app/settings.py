@@ -56,9 +56,8 @@ class Settings(BaseSettings):
     prefer_current: bool = True  # superseded versions only when nothing in force answers
     answer_shape: bool = True  # articles holding the asked kind of value first, drafting boilerplate last
     named_document: bool = True  # passages of a law or rule the question names (信访条例里…) first
-    library_words: bool = (
-        True  # characters the segmenter cut apart, asked about as the texts write them (楼院)
-    )
+    library_words: bool = True  # characters the segmenter cut apart, asked as the texts write them
+    thing_first: bool = True  # passages naming the question's most specific thing a little up
 
     # Answers
     llm_mode: Literal["none", "openai"] = "none"

@@ -22,7 +22,10 @@ _NUM = r"[0-9０-９一二两三四五六七八九十百千万半]+"
 # (what the question asks, what a passage stating it holds)
 ANSWER_TYPES = (
     (
-        re.compile(r"多少钱|多少元|(费|资|贴|助|酬|遇|金|奖|价)[^，。？?]{0,4}多少"),
+        # 多少 with its own unit asks for that (工资的多少比例, 补贴多少人): see the other kinds
+        re.compile(
+            r"多少钱|多少元|(费|资|贴|助|酬|遇|金|奖|价|款|税|租)[^，。？?]{0,4}多少(?![比倍人名位户天日年月个次平亩])"
+        ),
         re.compile(_NUM + r"\s*(元|万元|块)"),
     ),
     (

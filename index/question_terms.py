@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
-from index.keyword import normalise_query, spans, tagged, words
+from index.keyword import KeywordIndex, known_word, normalise_query, spans, tagged, words
 from index.thesaurus import Expansion
 
 # Words that say what kind of answer is wanted, not what it is about.
@@ -69,6 +69,28 @@ def nouns(question: str) -> frozenset[str]:
     """The question's words the segmenter tags as nouns (公租房, 失业保险, 网格员; every thesaurus term):
     the things it asks about, as against what is done to them (申请, 领取) or idioms (跑不动)."""
     return frozenset(word for word, flag in tagged(normalise_query(question)) if flag.startswith("n"))
+
+
+# Which version is wanted (修订前的条例) is not a thing asked about: the old text never says 修订.
+VERSION_WORDS = frozenset("修订 修改 修正 废止 旧版 新版 原版 现行".split())
+
+
+def rarity(word: str, others, keyword: KeywordIndex) -> float:
+    """How rare the thing is in the library under any of its names: 物业费, which the index never
+    holds, is as common as 物业服务费; 起诉, which no text says by any name, is the rarest of all."""
+    used = [n for n in (word, *others) if keyword.used(n)]
+    return min(keyword.idf(n) for n in used) if used else keyword.idf(word)
+
+
+def rarest_thing(question: str, names: dict[str, list[str]], keyword: KeywordIndex) -> str:
+    """The most specific thing the question asks about (公租房 in 如何申请公租房?): of its content words
+    (``names``, each with its other names) the nouns the library or the dictionary knows, the rarest; ''
+    when it names none. A word neither knows is the segmenter's guess at the wording (人算, 要花)."""
+    things = nouns(question)
+    named = [
+        w for w in names if w in things and w not in VERSION_WORDS and (keyword.used(w) or known_word(w))
+    ]
+    return max(named, key=lambda w: rarity(w, names.get(w, ()), keyword), default="")
 
 
 # A character the segmenter leaves on its own may belong with its neighbour in a word the library

@@ -21,7 +21,7 @@ from index.catalog import Catalog
 from index.columns import RowColumns
 from index.keyword import KeywordIndex, normalise_query, words
 from index.query_region import TIER_LOCAL, nearness, question_region, without_region
-from index.question_terms import LIBRARY_WORD_PASSAGES, library_wording, subject
+from index.question_terms import LIBRARY_WORD_PASSAGES, library_wording, rarest_thing, subject
 from index.rows import Row
 from index.thesaurus import Expansion, default_thesaurus
 from ingest.dedup import normalise
@@ -36,7 +36,9 @@ REGION_BONUS = 0.5  # at most this share of the best fused score, for a passage 
 NAMED_BONUS = 0.5  # share of the best fused score for a passage of a document the question names
 _DOCUMENT_NAME = re.compile(r"..(法|法典|条例|规定|办法|细则|规则|准则|章程)$")
 ANSWER_TYPE_BONUS = 0.2  # share of the best fused score for a passage holding the kind of value asked for
+THING_BONUS = 0.1  # share of the best fused score for a passage naming the question's most specific thing
 BOILERPLATE_FACTOR = 0.5  # a purpose, effective-date, addressee or transmittal passage keeps this share
+_SPACING = re.compile(r"[\s\W_]+")  # whitespace and punctuation, which ``normalise`` also drops
 SHAPE_DEPTH = 30  # the best candidates whose shape is looked at
 
 
@@ -142,6 +144,7 @@ class HybridRetriever:
         answer_shape: bool = True,
         named_document: bool = True,
         library_words: bool = True,
+        thing_first: bool = True,
     ):
         self.catalog = catalog
         self.mode = mode
@@ -158,6 +161,7 @@ class HybridRetriever:
         self.answer_shape = answer_shape
         self.named_document = named_document
         self.library_words = library_words
+        self.thing_first = thing_first
         self._held_columns: tuple[list[Row], RowColumns] | None = None  # only without a catalog
 
     # -- filters -------------------------------------------------------------
@@ -230,6 +234,8 @@ class HybridRetriever:
             hits = self.reranker.rerank(text, hits)
         if self.answer_shape and hits:
             self._weigh_shape(text, hits, lambda: subject(keyword_text, expansions), keyword.idf)
+        if self.thing_first and hits:
+            self._favour_thing(hits, keyword_text, expansions, keyword)
         if region and hits:
             self._favour_region(hits, region)
         if self.named_document and hits:
@@ -316,6 +322,26 @@ class HybridRetriever:
         top = max(h.score for h in hits) or 1.0
         for h in named:
             h.score += NAMED_BONUS * top
+        hits.sort(key=lambda h: -h.score)
+
+    def _favour_thing(
+        self, hits: list[Hit], text: str, expansions: list[Expansion], keyword: KeywordIndex
+    ) -> None:
+        """Passages that name the most specific thing the question asks about (楼院 in 楼院里的党组织怎么设置,
+        under any of its names) a little up: the ones that share only its general words (组织, 设置) with
+        it are about something else. The same thing the refusal looks for (app.answer.focus)."""
+        names = subject(text, expansions)
+        thing = rarest_thing(text, names, keyword)
+        if not thing:
+            return
+        forms = [normalise(n) for n in (thing, *names[thing])]
+        top = max(h.score for h in hits) or 1.0
+        for h in hits[:SHAPE_DEPTH]:
+            text = f"{h.row.section}{h.row.text}"  # cleaned text: what is left is punctuation inside a name
+            if any(f in text for f in forms) or any(
+                f in flat for flat in [_SPACING.sub("", text)] for f in forms
+            ):
+                h.score += THING_BONUS * top
         hits.sort(key=lambda h: -h.score)
 
     def _favour_region(self, hits: list[Hit], region: tuple[str, ...]) -> None:

@@ -14,15 +14,13 @@ from __future__ import annotations
 from index.answer_shape import wanted_types
 from index.keyword import KeywordIndex, known_word, normalise_query
 from index.query_region import without_region
-from index.question_terms import nouns, subject
+from index.question_terms import rarest_thing, subject
 from index.retrieve import Hit
 from index.thesaurus import Expansion, default_thesaurus
 from ingest.dedup import normalise
 
 FOCUS_PASSAGES = 3  # the best passages examined
 PAIR_SHARE = 0.75  # a long word counts as present when this share of its character pairs is
-# Which version is wanted (修订前的条例) is not a thing asked about: the old text never says 修订.
-VERSION_WORDS = frozenset("修订 修改 修正 废止 旧版 新版 原版 现行".split())
 THING_PAIR_SHARE = 0.5  # the same for the question's rarest noun (社区减负 in 为社区减负)
 # A passage holding this share of the focus answers even when it calls the thing otherwise
 # (开会写材料 for 社区减负); below it, the rarest noun must be named (see missing_thing).
@@ -60,21 +58,26 @@ def _known(alternatives: dict[str, list[str]], keyword: KeywordIndex) -> list[st
     return [w for w in alternatives if keyword.used(w) or known_word(w)]
 
 
-def _share(question, passages, alternatives: dict[str, list[str]], keyword: KeywordIndex) -> float:
+def _shares(question, passages, alternatives: dict[str, list[str]], keyword: KeywordIndex) -> list[float]:
+    """Each passage's IDF-weighted share of the focus (all 1.0 when the question has no known word)."""
     terms = _known(alternatives, keyword)
-    if not terms or not passages:
-        return 1.0
+    if not terms:
+        return [1.0] * len(passages)
     wanted = wanted_types(question)
     weights = {w: keyword.idf(w) for w in terms}
     total = sum(weights.values()) or 1.0
-    best = 0.0
+    shares = []
     for hit, text in passages:
         held = sum(weight * _presence(w, text, alternatives.get(w, ())) for w, weight in weights.items())
         share = held / total
         if wanted and not any(p.search(hit.row.text) for p in wanted):
             share *= NO_ANSWER_TYPE
-        best = max(best, share)
-    return best
+        shares.append(share)
+    return shares
+
+
+def _share(question, passages, alternatives: dict[str, list[str]], keyword: KeywordIndex) -> float:
+    return max(_shares(question, passages, alternatives, keyword), default=1.0)
 
 
 def focus_share(
@@ -90,21 +93,15 @@ def focus_share(
     return _share(question, _passages(hits), _subject(question, expansions, region), keyword)
 
 
-def _rarity(word: str, others, keyword: KeywordIndex) -> float:
-    """How rare the thing is in the library under any of its names: 物业费, which the index never
-    holds, is as common as 物业服务费; 起诉, which no text says by any name, is the rarest of all."""
-    used = [n for n in (word, *others) if keyword.used(n)]
-    return min(keyword.idf(n) for n in used) if used else keyword.idf(word)
+def _names(thing: str, text: str, alternatives: dict[str, list[str]]) -> bool:
+    return bool(_presence(thing, text, alternatives.get(thing, ()), THING_PAIR_SHARE))
 
 
 def _missing(question, passages, alternatives: dict[str, list[str]], keyword: KeywordIndex) -> str:
-    things = nouns(question)
-    named = [w for w in _known(alternatives, keyword) if w in things and w not in VERSION_WORDS]
-    if not named or not passages:
+    rarest = rarest_thing(question, alternatives, keyword)
+    if not rarest or not passages:
         return ""
-    rarest = max(named, key=lambda w: _rarity(w, alternatives.get(w, ()), keyword))
-    others = alternatives.get(rarest, ())
-    return "" if any(_presence(rarest, text, others, THING_PAIR_SHARE) for _, text in passages) else rarest
+    return "" if any(_names(rarest, text, alternatives) for _, text in passages) else rarest
 
 
 def missing_thing(
@@ -132,10 +129,17 @@ def answers_directly(
     region: tuple[str, ...] | list[str],
     focus_min: float,
 ) -> bool:
-    """Whether the best passages answer the question rather than only mention its words: they hold
-    ``focus_min`` of its focus and, unless they hold ``MOSTLY_HELD`` of it, name its rarest thing."""
+    """Whether one of the best passages answers the question rather than only mention its words: it
+    holds ``focus_min`` of its focus and, unless it holds ``MOSTLY_HELD`` of it, names its rarest thing
+    itself (a passage on fines in general and another that names 垃圾分类 do not answer 垃圾分类罚多少)."""
     passages, alternatives = _passages(hits), _subject(question, expansions, region)
-    share = _share(question, passages, alternatives, keyword)
-    return share >= focus_min and (
-        share >= MOSTLY_HELD or not _missing(question, passages, alternatives, keyword)
+    if not passages:
+        return True
+    shares = _shares(question, passages, alternatives, keyword)
+    if max(shares) >= max(MOSTLY_HELD, focus_min):
+        return True
+    rarest = rarest_thing(question, alternatives, keyword)
+    return any(
+        share >= focus_min and (not rarest or _names(rarest, text, alternatives))
+        for share, (_, text) in zip(shares, passages, strict=True)
     )

@@ -113,3 +113,48 @@ def test_the_rarest_thing_is_rarest_under_any_of_its_names():
     # neither 物业费 nor 起诉 is a word of the index; 物业费 is, as 物业服务费: 起诉 is what is missing
     assert missing_thing("业主不交物业费可以起诉吗?", hits, index, []) == "起诉"
     assert missing_thing("业主不交物业费会有什么后果?", hits, index, []) == ""  # 后果 asks, it is no thing
+
+
+def test_passages_that_name_the_rarest_thing_come_up_a_little():
+    from index.retrieve import THING_BONUS, HybridRetriever
+
+    texts = [
+        "第五条 社区党组织的设置，按照有利于开展工作的原则确定。",
+        "第九条 在楼组建立党小组，楼组长由居民推选。",
+        "第十条 居民委员会的设置由市辖区人民政府决定，社区党组织予以指导。",
+    ]
+    rows = [_row(i, t, t[:3]) for i, t in enumerate(texts)]
+    index = KeywordIndex.build([r.id for r in rows], texts)
+
+    def ranked(question: str, scores: list[float]) -> list[str]:
+        hits = [Hit(rows[i], s, 0.9) for i, s in zip((0, 2, 1), scores, strict=True)]
+        HybridRetriever(None)._favour_thing(hits, question, [], index)
+        return [h.row.id for h in hits]
+
+    # 设置 and 党组织 are said everywhere; 楼组 is what the question is about
+    assert ranked("“楼组”里的党组织怎么设置?", [1.0, 0.97, 0.95]) == ["r1", "r0", "r2"]
+    assert ranked("“楼组”里的党组织怎么设置?", [1.0, 0.97, 0.95 - 2 * THING_BONUS]) == ["r0", "r2", "r1"]
+    assert ranked("社区党组织怎么设置?", [1.0, 0.97, 0.95]) == ["r0", "r2", "r1"]  # 社区 is in both
+
+
+def test_the_passage_that_answers_names_the_thing_itself():
+    from app.answer.focus import answers_directly
+
+    texts = [
+        "第七十七条 业主、物业服务企业应当按照本市生活垃圾分类管理的规定，履行相应的义务。",
+        "第五十八条 居民、业主违反本条例规定，逾期不移交有关资料的，处1万元以上10万元以下的罚款。",
+        "第四十条 居民违反生活垃圾分类规定的，由城市管理部门处五十元以上二百元以下罚款。",
+        "第六十条 居民擅自占用公共绿地的，责令改正，可以处以罚款。",
+        "第六十一条 居民在楼道堆放杂物的，责令限期清理；逾期不清理的，处以罚款。",
+        "第六十二条 居民饲养犬只影响他人生活的，由公安机关处以罚款。",
+        "第十条 业主大会应当每年召开一次会议，居民可以列席。",
+        "第三条 物业服务企业应当公开服务项目和收费标准。",
+    ]
+    rows = [_row(i, t, t[:4]) for i, t in enumerate(texts)]
+    index = KeywordIndex.build([r.id for r in rows], texts)
+    question = "居民垃圾分类投错了，要罚款多少?"
+    # one passage names 垃圾分类 without a fine, the other states a fine for something else
+    apart = [Hit(rows[0], 1.0, 0.9), Hit(rows[1], 0.9, 0.9), Hit(rows[6], 0.8, 0.9)]
+    assert not answers_directly(question, apart, index, [], (), 0.3)
+    together = [Hit(rows[0], 1.0, 0.9), Hit(rows[2], 0.9, 0.9), Hit(rows[6], 0.8, 0.9)]
+    assert answers_directly(question, together, index, [], (), 0.3)

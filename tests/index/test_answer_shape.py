@@ -57,6 +57,13 @@ def test_a_question_about_purpose_or_dates_keeps_them():
         ("罢免成员要多少人联名?", "第九条 五分之一以上的居民联名，可以提出罢免要求。", CONTENT[2]),
         ("议事会要几人到会才能开?", "第十条 议事会须有过半数成员出席方可举行。", CONTENT[2]),
         ("一起上访最多能派几个代表?", "第二十条 多人提出共同的信访事项的，代表人数不超过5人。", CONTENT[2]),
+        # 多少 with a unit of its own asks for that, whatever it follows (工资的多少比例 is a share)
+        (
+            "党费按工资的多少比例交?",
+            "第三条 月工资收入在3000元以下者，交纳月工资收入的0.5%。",
+            "第五条 补助标准为每人每月300元。",
+        ),
+        ("乱扔垃圾要罚款多少?", "第四十条 由城市管理部门处五十元以上二百元以下罚款。", CONTENT[2]),
     ],
 )
 def test_rule_questions_want_a_value_of_their_kind(question, holds, lacks):
