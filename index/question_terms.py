@@ -17,6 +17,8 @@ QUESTION_WORDS = frozenset(
     性质 形式 类型 种类 内容 作用 意义 特点 方式 途径 渠道 后果 比例 区别""".split()
     # fillers of spoken questions: they carry no topic
     + """一起 一帮 一下 大家 这种 那种 这样 那样 现在 到底 究竟 平时 真的 还是 还有 的话 之类 等等""".split()
+    # when, relative to what (选出来以后): no topic either
+    + """以后 之后 以前 之前 然后 完了""".split()
 )
 
 # jieba keeps 几名, 多少钱, 哪一级, 什么样 whole: a word that starts with a question word asks, it is not asked about.
@@ -28,7 +30,9 @@ QUESTION_START = re.compile(
 QUANTITY = re.compile(r"^[一二两三四五六七八九十百千万每几]+个?[届次年月日天周个名位人户项条款期批轮]$")
 # A number with its unit (80岁, 2023年) or a bound on one (以上, 以内) is a value, not what the question
 # is about; a number naming something (3456工作法) is.
-VALUE = re.compile(r"^(以上|以下|以内|以外|左右|上下|之间|不少于|不少|不超过|不多|超过|满)$")
+VALUE = re.compile(
+    r"^(以上|以下|以内|以外|左右|上下|之间|不少于|不少|不超过|不多|超过|满|(个?[天日月年周]|小时)(内|以内|后|前))$"
+)
 _NUMBER_WITH_UNIT = r"{}\s*(岁|元|块|年|月|日|天|周|个|人|名|户|间|套|平方|米|亩|小时|分钟|%|％|万|千|百|倍)"
 
 
@@ -94,8 +98,9 @@ def rarest_thing(question: str, names: dict[str, list[str]], keyword: KeywordInd
 
 
 # A character the segmenter leaves on its own may belong with its neighbour in a word the library
-# writes whole: the dictionary reads 楼院里 as 楼/院里, the texts say 党支部建在楼院 and segment 楼院 as
-# one word. Asked about as the texts write it, the question finds them by that word.
+# writes whole and the dictionary does not know: the dictionary reads 楼院里 as 楼/院里, the texts say
+# 党支部建在楼院 and segment 楼院 as one word. Asked about as the texts write it, the question finds
+# them by that word. A pair the dictionary knows (出来 in 选出来) it passed over for a reason.
 LIBRARY_WORD_PASSAGES = 20  # passages looked at per pair of characters
 LIBRARY_WORD_SHARE = 0.5  # of the pair's uses there, this share segmented as one word makes it a word
 LIBRARY_WORD_USES = 2  # a pair used fewer times says nothing about how the library writes it
@@ -126,7 +131,10 @@ def library_wording(question: str, passages: Callable[[str], list[str]]) -> str:
         shares = {
             a: _whole_share(text[a : a + 2], passages(text[a : a + 2]))
             for a in (start - 1, start)
-            if a >= 0 and _CJK_PAIR.fullmatch(text[a : a + 2]) and not (marks and a <= marks[-1][0] + 1)
+            if a >= 0
+            and _CJK_PAIR.fullmatch(text[a : a + 2])
+            and not known_word(text[a : a + 2])  # the segmenter passed over a word it knows on purpose
+            and not (marks and a <= marks[-1][0] + 1)
         }
         best = max(shares, key=shares.__getitem__, default=None)
         if best is not None and shares[best] >= LIBRARY_WORD_SHARE:
@@ -134,3 +142,17 @@ def library_wording(question: str, passages: Callable[[str], list[str]]) -> str:
     for a, pair in reversed(marks):
         text = f"{text[:a]}“{pair}”{text[a + 2 :]}"
     return text
+
+
+# Words that only ask (and hedges: 一般, 具体), left out of the keyword search.
+_INTERROGATIVE = frozenset(
+    """怎么 怎样 如何 什么 什么样 哪些 有哪些 哪个 哪里 哪儿 多少 几 几个 是否 能否 吗 呢 啊 谁 为什么 怎么办
+    怎么样 有没有 一般 具体""".split()
+)
+
+
+def without_asking(question: str) -> str:
+    """The question with the words that only ask blanked out, so neither they nor the character pairs
+    across them are searched for (村委会一般配几个人: 一般 and 几个 are in every statute, 个人 too)."""
+    text = normalise_query(question)
+    return "".join(" " if w in _INTERROGATIVE or QUESTION_START.match(w) else w for w, _, _ in spans(text))

@@ -21,7 +21,13 @@ from index.catalog import Catalog
 from index.columns import RowColumns
 from index.keyword import KeywordIndex, normalise_query, words
 from index.query_region import TIER_LOCAL, nearness, question_region, without_region
-from index.question_terms import LIBRARY_WORD_PASSAGES, library_wording, rarest_thing, subject
+from index.question_terms import (
+    LIBRARY_WORD_PASSAGES,
+    library_wording,
+    rarest_thing,
+    subject,
+    without_asking,
+)
 from index.rows import Row
 from index.thesaurus import Expansion, default_thesaurus
 from ingest.dedup import normalise
@@ -229,7 +235,8 @@ class HybridRetriever:
             region = question_region(text, rows, columns.places)
         keyword_text = without_region(text, region) if region else text
         local = self._local(region, allowed, rows, columns)
-        hits = self._candidates(text, question, mode, allowed, rows, keyword, expansions, keyword_text, local)
+        searched = without_asking(keyword_text)
+        hits = self._candidates(text, question, mode, allowed, rows, keyword, expansions, searched, local)
         if self.reranker is not None and hits:
             hits = self.reranker.rerank(text, hits)
         if self.answer_shape and hits:

@@ -76,6 +76,8 @@ def test_a_quoted_term_is_asked_about_whole_and_a_short_law_name_is_found_in_the
 
 def test_fillers_of_spoken_questions_are_not_the_focus():
     assert content_words("一帮居民要一起去上访，最多能派几个代表?") == ["居民", "上访", "代表"]
+    # when: 选出来以后 asks about nothing but the 业委会 and the 备案
+    assert content_words("业委会选出来以后，多少天内要去备案?") == ["业委会", "选出", "备案"]
 
 
 def test_numbers_and_their_bounds_are_values_not_the_focus():

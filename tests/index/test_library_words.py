@@ -81,3 +81,19 @@ def test_the_passage_on_the_library_word_comes_first(make_settings, tmp_path):
     assert results[True].asked == "“楼组”里的居民怎么议事?"
     assert results[True].hits[0].row.file == "楼组自治.txt"
     assert results[False].hits[0].row.file == "课题组调研.txt"  # read as 楼/组里, 组里 decides
+
+
+def test_a_pair_the_dictionary_knows_is_left_as_the_segmenter_cut_it():
+    # 选出来 is cut 选出/来; 出来 is a word the dictionary knows and chose not to use here
+    texts = ["选举结果出来后公布。", "把问题找出来。", "出来的结果"]
+    assert (
+        library_wording("业委会选出来以后多少天内备案?", _passages(texts)) == "业委会选出来以后多少天内备案?"
+    )
+
+
+def test_words_that_only_ask_are_not_searched_for():
+    from index.question_terms import without_asking
+
+    assert without_asking("村委会一般配几个人?").split() == ["村委会", "配", "人?"]
+    assert "么设" not in without_asking("楼院里的党组织怎么设置?").replace(" ", "|")
+    assert without_asking("业委会多少天内要备案?").split()[0] == "业委会"
