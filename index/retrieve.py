@@ -38,7 +38,9 @@ log = logging.getLogger(__name__)
 MODES = ("keyword", "dense", "hybrid")
 OLD_STATUSES = ("已被修订", "已废止")
 RULE_KINDS = (LAW, PARTY_RULE, NORMATIVE)
-REGION_BONUS = 0.5  # at most this share of the best fused score, for a passage of the question's region
+# At most this share of the best fused score, for a passage of the question's region: enough that
+# the region's own article comes before another city's on the same matter (上海的…办公用房).
+REGION_BONUS = 0.8
 NAMED_BONUS = 0.5  # share of the best fused score for a passage of a document the question names
 _DOCUMENT_NAME = re.compile(r"..(法|法典|条例|规定|办法|细则|规则|准则|章程)$")
 ANSWER_TYPE_BONUS = 0.2  # share of the best fused score for a passage holding the kind of value asked for

@@ -64,6 +64,7 @@ def test_a_question_about_purpose_or_dates_keeps_them():
             "第五条 补助标准为每人每月300元。",
         ),
         ("乱扔垃圾要罚款多少?", "第四十条 由城市管理部门处五十元以上二百元以下罚款。", CONTENT[2]),
+        ("给业委会的办公用房至少要多大?", "第九条 业主委员会用房按照不低于三十平方米配置。", CONTENT[2]),
     ],
 )
 def test_rule_questions_want_a_value_of_their_kind(question, holds, lacks):

@@ -74,3 +74,17 @@ def test_a_document_the_question_names_comes_first_and_with_a_region_that_region
     hits = [Hit(other, 1.2, 0.9), Hit(province, 1.0, 0.9), Hit(city, 0.8, 0.9)]
     retriever._favour_named(hits, named_documents("物业管理条例里讲的业主是指谁?"), ())
     assert [h.row.id for h in hits] == ["p", "c", "o"]  # no region: every document of that name
+
+
+def test_the_regions_own_article_comes_before_another_citys_that_matches_more_words():
+    import dataclasses
+
+    from index.retrieve import Hit, HybridRetriever
+
+    shanghai = dataclasses.replace(_row(["上海市"]), id="sh", title="上海市住宅物业管理规定")
+    ningbo = dataclasses.replace(_row(["浙江省", "宁波市"]), id="nb", title="宁波市住宅小区物业管理条例")
+    national = dataclasses.replace(_row(["全国"]), id="cn", title="物业管理条例")
+    # another city's article names more of the question's words, at twice the score
+    hits = [Hit(ningbo, 1.0, 0.9), Hit(national, 0.65, 0.9), Hit(shanghai, 0.5, 0.9)]
+    HybridRetriever(None)._favour_region(hits, ("上海市",))
+    assert [h.row.id for h in hits] == ["sh", "cn", "nb"]  # the region's, the national law, the others
