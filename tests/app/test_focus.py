@@ -115,6 +115,12 @@ def test_the_rarest_thing_is_rarest_under_any_of_its_names():
     # neither 物业费 nor 起诉 is a word of the index; 物业费 is, as 物业服务费: 起诉 is what is missing
     assert missing_thing("业主不交物业费可以起诉吗?", hits, index, []) == "起诉"
     assert missing_thing("业主不交物业费会有什么后果?", hits, index, []) == ""  # 后果 asks, it is no thing
+    # after an adverb a word is said of the thing, not a thing asked about (算数 is tagged a noun)
+    texts = ["第十八条 业主大会会议应当由过半数的业主参加，业主表决应当采用书面形式。", texts[1]]
+    rows = [_row(i, t, t[:4]) for i, t in enumerate(texts)]
+    index = KeywordIndex.build([r.id for r in rows], texts)
+    hits = [Hit(rows[0], 1.0, 0.9, 1.0)]
+    assert missing_thing("业主大会要多少业主参加表决才算数?", hits, index, []) == ""
 
 
 def test_passages_that_name_the_rarest_thing_come_up_a_little():
