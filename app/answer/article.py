@@ -16,12 +16,16 @@ from app.answer.extractive import Encoder, candidate_sentences, make_citation, s
 from app.answer.types import Citation
 from index.answer_shape import wanted_types
 from index.query_region import nearness
+from index.question_terms import nouns, subject
 from index.retrieve import Hit
+from index.thesaurus import default_thesaurus
 
 STATUTE_HITS = 5  # the best passages searched for an article
 LONG_ARTICLE = 260  # characters above which a 条 is quoted by its 款
 ANSWER_TYPE_BONUS = 0.3  # for a sentence holding the kind of value asked for (a count, a duration)
 REGION_BONUS = 0.2  # times the passage's nearness to the question's region (1 its own, 0.5 national)
+SUBJECT_BONUS = 0.1  # for a sentence whose subject is a thing the question names (村民委员会由…组成)
+_ARTICLE_NO = re.compile(r"^\s*第[一二三四五六七八九十百零〇0-9]+条\s*")
 _ITEM = re.compile(r"^\s*[（(][一二三四五六七八九十]+[)）]")
 
 
@@ -52,6 +56,13 @@ def _paragraph(text: str, start: int, end: int, pos: int) -> tuple[int, int]:
     return p_start, p_end
 
 
+def _things(question: str) -> tuple[str, ...]:
+    """The nouns the question asks about, under each of their names (村委会, 村民委员会)."""
+    names = subject(question, default_thesaurus().expand(question))
+    found = nouns(question)
+    return tuple(n for w, alts in names.items() if w in found for n in (w, *alts))
+
+
 def article_answer(
     question: str,
     hits: list[Hit],
@@ -76,6 +87,12 @@ def article_answer(
     if wanted:  # 任期几年 is answered by the sentence that states a duration
         scores = scores + np.array(
             [ANSWER_TYPE_BONUS if any(p.search(s.text) for p in wanted) else 0.0 for s in sentences],
+            dtype=np.float32,
+        )
+    things = _things(question)
+    if things:  # 村委会配几个人: 村民委员会由…组成, not 村民代表会议由村民委员会成员和…组成
+        scores = scores + np.array(
+            [SUBJECT_BONUS if _ARTICLE_NO.sub("", s.text).startswith(things) else 0.0 for s in sentences],
             dtype=np.float32,
         )
     if region:

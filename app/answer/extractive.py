@@ -21,7 +21,7 @@ from app.answer.qtype import DEFINING, defines_part
 from app.answer.types import Citation
 from index.embeddings import Embedder, EmbeddingCache
 from index.keyword import normalise_query, tokenize
-from index.question_terms import content_words
+from index.question_terms import content_words, without_asking
 from index.retrieve import Hit
 from index.rows import Row
 from ingest.dedup import normalise
@@ -164,7 +164,7 @@ def score_sentences(
     """
     vectors = encoder.passages([s.text for s in sentences])
     dense = vectors @ encoder.query(question)
-    keywords = keyword_share(set(tokenize(normalise_query(question))), [s.text for s in sentences], synonyms)
+    keywords = keyword_share(set(tokenize(without_asking(question))), [s.text for s in sentences], synonyms)
     rank = np.array([1.0 / (1 + s.source) for s in sentences], dtype=np.float32)
     scores = DENSE_WEIGHT * _scaled(dense) + KEYWORD_WEIGHT * keywords + RANK_WEIGHT * rank
     if defining:

@@ -66,3 +66,23 @@ def test_the_question_regions_own_article_is_quoted_before_the_national_one(tmp_
     assert "《中华人民共和国邻里互助组织法》第四条" in plain  # the better-ranked passage
     local, citations = article_answer(question, hits, docs, encoder, region=("云岭省", "青禾市"))
     assert "《青禾市邻里互助条例》第四条" in local and "三年" in citations[0].quote
+
+
+def test_the_article_about_the_thing_asked_is_quoted_not_one_that_names_it_in_passing(tmp_path):
+    fourth = {
+        "议事会.md": "第四条 居民议事会由邻里互助会成员和居民代表组成，居民代表每五户至十五户推选一人。",
+        "互助会.md": "第四条 邻里互助会由会长、副会长和成员共三至七人组成。",
+    }
+    docs, rows = {}, []
+    for name, article in fourth.items():
+        text = _statute(
+            f"青禾市{name[:-3]}条例", "2021年6月29日 青禾市人大常委会通过", "制定本条例", "", "本条例"
+        )
+        (tmp_path / name).write_text(
+            text.replace("第四条 邻里互助会，其成员可以连选连任。", article), "utf-8"
+        )
+        docs[name] = process_file(tmp_path / name, name)
+        rows += [r for r in rows_from_documents([docs[name]]) if r.article == "第四条"]
+    hits = [Hit(rows[0], 1.0, 0.9), Hit(rows[1], 0.9, 0.9)]
+    answer, citations = article_answer("邻里互助会一般配几个人?", hits, docs, Encoder(EquallyNear()))
+    assert "互助会条例》第四条" in answer and "三至七人" in citations[0].quote
