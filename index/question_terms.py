@@ -162,3 +162,23 @@ def without_asking(question: str) -> str:
     across them are searched for (村委会一般配几个人: 一般 and 几个 are in every statute, 个人 too)."""
     text = normalise_query(question)
     return "".join(" " if w in _INTERROGATIVE or QUESTION_START.match(w) else w for w, _, _ in spans(text))
+
+
+# What a citizen goes through at an office. Asked 怎么申请 (or 如何办理, 怎样报名…), a passage that never
+# names that step does not say how to go through it, however much it says about the thing applied for.
+PROCEDURES = frozenset(
+    """申请 申领 申报 办理 报名 登记 注册 注销 备案 审批 审核 核准 领取 缴纳 交纳 缴费 报销 认定 补办 换领
+    赔偿 索赔 理赔 投诉 举报 复议 转移 转接 迁移 迁入 落户 查询 预约 退费 收费 结算""".split()
+)
+_HOW = frozenset("怎么 怎样 如何 怎么样".split())
+_BEFORE_VERB = frozenset("去 来 才 能 可以 要 应该 应当 得 进行".split())
+
+
+def asked_procedure(question: str) -> str:
+    """The procedure a how-to question asks about (申请 in 社区养老服务补贴怎么申请?), else ''."""
+    tokens = [w for w, _, _ in spans(normalise_query(question)) if w.strip()]
+    for i, word in enumerate(tokens):
+        if word in _HOW:
+            rest = [w for w in tokens[i + 1 :] if w not in _BEFORE_VERB]
+            return rest[0] if rest and rest[0] in PROCEDURES else ""
+    return ""

@@ -14,7 +14,7 @@ from __future__ import annotations
 from index.answer_shape import wanted_types
 from index.keyword import KeywordIndex, known_word, normalise_query
 from index.query_region import without_region
-from index.question_terms import rarest_thing, subject
+from index.question_terms import asked_procedure, rarest_thing, subject
 from index.retrieve import Hit
 from index.thesaurus import Expansion, default_thesaurus
 from ingest.dedup import normalise
@@ -131,10 +131,18 @@ def answers_directly(
 ) -> bool:
     """Whether one of the best passages answers the question rather than only mention its words: it
     holds ``focus_min`` of its focus and, unless it holds ``MOSTLY_HELD`` of it, names its rarest thing
-    itself (a passage on fines in general and another that names 垃圾分类 do not answer 垃圾分类罚多少)."""
+    itself (a passage on fines in general and another that names 垃圾分类 do not answer 垃圾分类罚多少);
+    asked how to go through a procedure (怎么申请), it names that procedure."""
     passages, alternatives = _passages(hits), _subject(question, expansions, region)
     if not passages:
         return True
+    procedure = asked_procedure(question)
+    if procedure:  # 怎么申请: only a passage that names the 申请 can say how it goes
+        passages = [
+            (h, text) for h, text in passages if _presence(procedure, text, alternatives.get(procedure, ()))
+        ]
+        if not passages:
+            return False
     shares = _shares(question, passages, alternatives, keyword)
     if max(shares) >= max(MOSTLY_HELD, focus_min):
         return True

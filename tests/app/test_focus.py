@@ -166,3 +166,23 @@ def test_the_passage_that_answers_names_the_thing_itself():
     assert not answers_directly(question, apart, index, [], (), 0.3)
     together = [Hit(rows[0], 1.0, 0.9), Hit(rows[2], 0.9, 0.9), Hit(rows[6], 0.8, 0.9)]
     assert answers_directly(question, together, index, [], (), 0.3)
+
+
+def test_asked_how_to_go_through_a_procedure_a_passage_must_name_it():
+    from app.answer.focus import answers_directly
+    from index.question_terms import asked_procedure
+
+    assert asked_procedure("社区养老服务补贴怎么申请?") == "申请"
+    assert asked_procedure("失业保险金如何领取?") == "领取"
+    assert asked_procedure("怎样组建业主委员会?") == ""  # building something is not an office procedure
+    texts = [
+        "第三十七条 对经济困难的老年人，地方各级人民政府应当逐步给予社区养老服务补贴。",
+        "第十一条 申请社区养老服务补贴，由本人向户籍所在地的乡镇人民政府、街道办事处提出书面申请。",
+        "第十条 业主大会应当每年召开一次会议。",
+    ]
+    rows = [_row(i, t, t[:4]) for i, t in enumerate(texts)]
+    index = KeywordIndex.build([r.id for r in rows], texts)
+    question = "社区养老服务补贴怎么申请?"
+    mention = [Hit(rows[0], 1.0, 0.9), Hit(rows[2], 0.8, 0.9)]
+    assert not answers_directly(question, mention, index, [], (), 0.3)
+    assert answers_directly(question, [Hit(rows[1], 1.0, 0.9), *mention], index, [], (), 0.3)
