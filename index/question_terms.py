@@ -174,10 +174,17 @@ _HOW = frozenset("怎么 怎样 如何 怎么样".split())
 _BEFORE_VERB = frozenset("去 来 才 能 可以 要 应该 应当 得 进行".split())
 
 
+# What a question asks of a procedure when it names it before (申请条件, 办理流程, 报名材料).
+_OF_PROCEDURE = frozenset("条件 材料 程序 流程 手续 步骤 渠道 方式 时间 地点".split())
+
+
 def asked_procedure(question: str) -> str:
-    """The procedure a how-to question asks about (申请 in 社区养老服务补贴怎么申请?), else ''."""
+    """The procedure a question asks how to go through (申请 in 社区养老服务补贴怎么申请? and in
+    廉租房的申请条件是什么?), else ''."""
     tokens = [w for w, _, _ in spans(normalise_query(question)) if w.strip()]
     for i, word in enumerate(tokens):
+        if word in PROCEDURES and i + 1 < len(tokens) and tokens[i + 1] in _OF_PROCEDURE:
+            return word
         if word in _HOW:
             rest = [w for w in tokens[i + 1 :] if w not in _BEFORE_VERB]
             return rest[0] if rest and rest[0] in PROCEDURES else ""

@@ -175,6 +175,8 @@ def test_asked_how_to_go_through_a_procedure_a_passage_must_name_it():
     assert asked_procedure("社区养老服务补贴怎么申请?") == "申请"
     assert asked_procedure("失业保险金如何领取?") == "领取"
     assert asked_procedure("怎样组建业主委员会?") == ""  # building something is not an office procedure
+    assert asked_procedure("廉租房的申请条件是什么?") == "申请"
+    assert asked_procedure("居民委员会的工作条件是什么?") == ""
     texts = [
         "第三十七条 对经济困难的老年人，地方各级人民政府应当逐步给予社区养老服务补贴。",
         "第十一条 申请社区养老服务补贴，由本人向户籍所在地的乡镇人民政府、街道办事处提出书面申请。",
