@@ -73,11 +73,11 @@ def nouns(question: str) -> frozenset[str]:
     """The question's words the segmenter tags as nouns (公租房, 失业保险, 网格员; every thesaurus term):
     the things it asks about, as against what is done to them (申请, 领取) or idioms (跑不动). A word
     right after an adverb is said of something, whatever its tag (才算数, 就有效)."""
-    words = tagged(normalise_query(question))
+    tags = tagged(normalise_query(question))
     return frozenset(
         word
-        for i, (word, flag) in enumerate(words)
-        if flag.startswith("n") and not (i and words[i - 1][1] == "d")
+        for i, (word, flag) in enumerate(tags)
+        if flag.startswith("n") and not (i and tags[i - 1][1] == "d")
     )
 
 

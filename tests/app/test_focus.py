@@ -29,6 +29,12 @@ def _row(i: int, text: str, article: str = "") -> Row:
     )
 
 
+def _indexed(texts: list[str], article_chars: int = 3) -> tuple[list[Row], KeywordIndex]:
+    """Rows of one statute, each text an article (its number the first ``article_chars``), and their index."""
+    rows = [_row(i, t, t[:article_chars]) for i, t in enumerate(texts)]
+    return rows, KeywordIndex.build([r.id for r in rows], texts)
+
+
 def test_question_words_and_quantities_are_not_the_focus():
     assert content_words("居委会一届干几年?") == ["居委会"]
     assert content_words("村民代表会议每次要多少人参加?") == ["村民代表会议", "参加"]
@@ -42,8 +48,7 @@ def test_a_passage_that_answers_holds_the_focus_and_one_that_mentions_it_does_no
         "第九条 社区志愿服务站由街道办事处统一设立。",
         "第十条 业主大会应当每年召开一次会议。",
     ]
-    rows = [_row(i, t, t[:3]) for i, t in enumerate(texts)]
-    index = KeywordIndex.build([r.id for r in rows], texts)
+    rows, index = _indexed(texts)
     answers = [Hit(rows[0], 1.0, 0.9, 1.0)]
     mentions = [Hit(rows[1], 1.0, 0.9, 1.0), Hit(rows[2], 0.9, 0.9, 1.0)]
     question = "居民委员会一届干几年?"
@@ -53,8 +58,7 @@ def test_a_passage_that_answers_holds_the_focus_and_one_that_mentions_it_does_no
 
 def test_a_word_the_segmenter_made_up_is_not_the_focus_but_an_unused_known_word_is():
     texts = ["第三条 议事代表由居民会议推选产生。", "第十条 业主大会应当每年召开一次会议。"]
-    rows = [_row(i, t, t[:3]) for i, t in enumerate(texts)]
-    index = KeywordIndex.build([r.id for r in rows], texts)
+    rows, index = _indexed(texts)
     hits = [Hit(rows[0], 1.0, 0.9, 1.0)]
     # jieba's HMM makes 人算 of 的人算议事: neither the library nor the dictionary knows it
     assert "人算" in content_words("什么样的人算议事代表?")
@@ -94,8 +98,7 @@ def test_a_passage_that_names_everything_but_the_thing_asked_about_does_not_answ
         "第十条 申请最低生活保障，应当向户籍所在地的乡镇人民政府提出书面申请，并提交有关材料。",
         "第二十条 国家对公共租赁住房实行轮候制度，申请人应当提交收入证明材料。",
     ]
-    rows = [_row(i, t, t[:3]) for i, t in enumerate(texts)]
-    index = KeywordIndex.build([r.id for r in rows], texts)
+    rows, index = _indexed(texts)
     subsidy = [Hit(rows[0], 1.0, 0.9, 1.0)]
     # 申请 and 材料 are everywhere in statutes: the thing asked about is 廉租房, which it never names
     assert missing_thing("申请廉租房要准备哪些材料?", subsidy, index, []) == "廉租房"
@@ -109,16 +112,14 @@ def test_the_rarest_thing_is_rarest_under_any_of_its_names():
     from app.answer.focus import missing_thing
 
     texts = ["第六十条 业主应当按时交纳物业服务费。", "第十条 业主大会应当每年召开一次会议。"]
-    rows = [_row(i, t, t[:3]) for i, t in enumerate(texts)]
-    index = KeywordIndex.build([r.id for r in rows], texts)
+    rows, index = _indexed(texts)
     hits = [Hit(rows[0], 1.0, 0.9, 1.0)]
     # neither 物业费 nor 起诉 is a word of the index; 物业费 is, as 物业服务费: 起诉 is what is missing
     assert missing_thing("业主不交物业费可以起诉吗?", hits, index, []) == "起诉"
     assert missing_thing("业主不交物业费会有什么后果?", hits, index, []) == ""  # 后果 asks, it is no thing
     # after an adverb a word is said of the thing, not a thing asked about (算数 is tagged a noun)
     texts = ["第十八条 业主大会会议应当由过半数的业主参加，业主表决应当采用书面形式。", texts[1]]
-    rows = [_row(i, t, t[:4]) for i, t in enumerate(texts)]
-    index = KeywordIndex.build([r.id for r in rows], texts)
+    rows, index = _indexed(texts, 4)
     hits = [Hit(rows[0], 1.0, 0.9, 1.0)]
     assert missing_thing("业主大会要多少业主参加表决才算数?", hits, index, []) == ""
 
@@ -131,8 +132,7 @@ def test_passages_that_name_the_rarest_thing_come_up_a_little():
         "第九条 在楼组建立党小组，楼组长由居民推选。",
         "第十条 居民委员会的设置由市辖区人民政府决定，社区党组织予以指导。",
     ]
-    rows = [_row(i, t, t[:3]) for i, t in enumerate(texts)]
-    index = KeywordIndex.build([r.id for r in rows], texts)
+    rows, index = _indexed(texts)
 
     def ranked(question: str, scores: list[float]) -> list[str]:
         hits = [Hit(rows[i], s, 0.9) for i, s in zip((0, 2, 1), scores, strict=True)]
@@ -158,8 +158,7 @@ def test_the_passage_that_answers_names_the_thing_itself():
         "第十条 业主大会应当每年召开一次会议，居民可以列席。",
         "第三条 物业服务企业应当公开服务项目和收费标准。",
     ]
-    rows = [_row(i, t, t[:4]) for i, t in enumerate(texts)]
-    index = KeywordIndex.build([r.id for r in rows], texts)
+    rows, index = _indexed(texts, 4)
     question = "居民垃圾分类投错了，要罚款多少?"
     # one passage names 垃圾分类 without a fine, the other states a fine for something else
     apart = [Hit(rows[0], 1.0, 0.9), Hit(rows[1], 0.9, 0.9), Hit(rows[6], 0.8, 0.9)]
@@ -182,8 +181,7 @@ def test_asked_how_to_go_through_a_procedure_a_passage_must_name_it():
         "第十一条 申请社区养老服务补贴，由本人向户籍所在地的乡镇人民政府、街道办事处提出书面申请。",
         "第十条 业主大会应当每年召开一次会议。",
     ]
-    rows = [_row(i, t, t[:4]) for i, t in enumerate(texts)]
-    index = KeywordIndex.build([r.id for r in rows], texts)
+    rows, index = _indexed(texts, 4)
     question = "社区养老服务补贴怎么申请?"
     mention = [Hit(rows[0], 1.0, 0.9), Hit(rows[2], 0.8, 0.9)]
     assert not answers_directly(question, mention, index, [], (), 0.3)
