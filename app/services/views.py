@@ -58,6 +58,7 @@ def document_full(doc: Document) -> dict:
 def search_json(result: SearchResult) -> dict:
     return {
         "query": result.query,
+        "asked": result.asked or result.query,  # as the library words it (“楼院”里的…)
         "found": result.found,
         "mode": result.mode,
         "expansions": [e.to_json() for e in result.expansions],

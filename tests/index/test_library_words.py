@@ -55,6 +55,7 @@ def test_quoted_terms_and_question_words_are_left_as_they_are():
 def test_the_passage_on_the_library_word_comes_first(make_settings, tmp_path):
     from app.kb import KnowledgeBase
     from app.services.ingest import ingest
+    from app.services.views import search_json
 
     folder = tmp_path / "docs"
     folder.mkdir()
@@ -79,6 +80,7 @@ def test_the_passage_on_the_library_word_comes_first(make_settings, tmp_path):
         results[on] = kb.search(question, 3)
         kb.close()
     assert results[True].asked == "“楼组”里的居民怎么议事?"
+    assert search_json(results[True])["asked"] == "“楼组”里的居民怎么议事?"
     assert results[True].hits[0].row.file == "楼组自治.txt"
     assert results[False].hits[0].row.file == "课题组调研.txt"  # read as 楼/组里, 组里 decides
 
