@@ -110,6 +110,7 @@ def rarest_thing(question: str, names: dict[str, list[str]], keyword: KeywordInd
 LIBRARY_WORD_PASSAGES = 20  # passages looked at per pair of characters
 LIBRARY_WORD_SHARE = 0.5  # of the pair's uses there, this share segmented as one word makes it a word
 LIBRARY_WORD_USES = 2  # a pair used fewer times says nothing about how the library writes it
+LIBRARY_WORD_ENOUGH = 8  # uses that settle it: a common pair is not segmented 20 times over
 _WINDOW = 8  # characters either side of a use, enough context to segment it
 _CJK_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
 
@@ -122,6 +123,8 @@ def _whole_share(pair: str, texts: list[str]) -> float:
             a = max(0, m.start() - _WINDOW)
             uses += 1
             whole += any(w == pair and s == m.start() - a for w, s, _ in spans(text[a : m.end() + _WINDOW]))
+            if uses == LIBRARY_WORD_ENOUGH:
+                return whole / uses
     return whole / uses if uses >= LIBRARY_WORD_USES else 0.0
 
 

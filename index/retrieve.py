@@ -46,7 +46,6 @@ _DOCUMENT_NAME = re.compile(r"..(法|法典|条例|规定|办法|细则|规则|�
 ANSWER_TYPE_BONUS = 0.2  # share of the best fused score for a passage holding the kind of value asked for
 THING_BONUS = 0.1  # share of the best fused score for a passage naming the question's most specific thing
 BOILERPLATE_FACTOR = 0.5  # a purpose, effective-date, addressee or transmittal passage keeps this share
-_SPACING = re.compile(r"[\s\W_]+")  # whitespace and punctuation, which ``normalise`` also drops
 SHAPE_DEPTH = 30  # the best candidates whose shape is looked at
 
 
@@ -241,10 +240,12 @@ class HybridRetriever:
         hits = self._candidates(text, question, mode, allowed, rows, keyword, expansions, searched, local)
         if self.reranker is not None and hits:
             hits = self.reranker.rerank(text, hits)
+        # What the question names, with the thesaurus's other names: the passages are weighed by it.
+        names = subject(keyword_text, expansions) if hits else {}
         if self.answer_shape and hits:
-            self._weigh_shape(text, hits, lambda: subject(keyword_text, expansions), keyword.idf)
+            self._weigh_shape(text, hits, lambda: names, keyword.idf)
         if self.thing_first and hits:
-            self._favour_thing(hits, keyword_text, expansions, keyword)
+            self._favour_thing(hits, keyword_text, names, keyword)
         if region and hits:
             self._favour_region(hits, region)
         if self.named_document and hits:
@@ -334,22 +335,19 @@ class HybridRetriever:
         hits.sort(key=lambda h: -h.score)
 
     def _favour_thing(
-        self, hits: list[Hit], text: str, expansions: list[Expansion], keyword: KeywordIndex
+        self, hits: list[Hit], text: str, names: dict[str, list[str]], keyword: KeywordIndex
     ) -> None:
         """Passages that name the most specific thing the question asks about (楼院 in 楼院里的党组织怎么设置,
         under any of its names) a little up: the ones that share only its general words (组织, 设置) with
         it are about something else. The same thing the refusal looks for (app.answer.focus)."""
-        names = subject(text, expansions)
         thing = rarest_thing(text, names, keyword)
         if not thing:
             return
         forms = [normalise(n) for n in (thing, *names[thing])]
         top = max(h.score for h in hits) or 1.0
         for h in hits[:SHAPE_DEPTH]:
-            text = f"{h.row.section}{h.row.text}"  # cleaned text: what is left is punctuation inside a name
-            if any(f in text for f in forms) or any(
-                f in flat for flat in [_SPACING.sub("", text)] for f in forms
-            ):
+            # cleaned text, searched as it is: a name cut by punctuation is rare enough to go without
+            if any(f in h.row.text or f in h.row.section for f in forms):
                 h.score += THING_BONUS * top
         hits.sort(key=lambda h: -h.score)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.answer.focus import focus_share
 from index.keyword import KeywordIndex
-from index.question_terms import content_words
+from index.question_terms import content_words, subject
 from index.retrieve import Hit
 from index.rows import Row
 
@@ -136,7 +136,7 @@ def test_passages_that_name_the_rarest_thing_come_up_a_little():
 
     def ranked(question: str, scores: list[float]) -> list[str]:
         hits = [Hit(rows[i], s, 0.9) for i, s in zip((0, 2, 1), scores, strict=True)]
-        HybridRetriever(None)._favour_thing(hits, question, [], index)
+        HybridRetriever(None)._favour_thing(hits, question, subject(question, []), index)
         return [h.row.id for h in hits]
 
     # 设置 and 党组织 are said everywhere; 楼组 is what the question is about
