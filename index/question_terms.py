@@ -92,14 +92,17 @@ def rarity(word: str, others, keyword: KeywordIndex) -> float:
     return min(keyword.idf(n) for n in used) if used else keyword.idf(word)
 
 
+def known(names, keyword: KeywordIndex) -> list[str]:
+    """The words the library or the dictionary knows. One neither knows is the segmenter's guess at the
+    question's wording (人算, 要花), not what it asks about; a known word the library never uses (起诉) stays."""
+    return [w for w in names if keyword.used(w) or known_word(w)]
+
+
 def rarest_thing(question: str, names: dict[str, list[str]], keyword: KeywordIndex) -> str:
     """The most specific thing the question asks about (公租房 in 如何申请公租房?): of its content words
-    (``names``, each with its other names) the nouns the library or the dictionary knows, the rarest; ''
-    when it names none. A word neither knows is the segmenter's guess at the wording (人算, 要花)."""
+    (``names``, each with its other names) the ``known`` nouns, the rarest; '' when it names none."""
     things = nouns(question)
-    named = [
-        w for w in names if w in things and w not in VERSION_WORDS and (keyword.used(w) or known_word(w))
-    ]
+    named = [w for w in known(names, keyword) if w in things and w not in VERSION_WORDS]
     return max(named, key=lambda w: rarity(w, names.get(w, ()), keyword), default="")
 
 

@@ -13,12 +13,12 @@ import re
 import numpy as np
 
 from app.answer.extractive import Encoder, candidate_sentences, make_citation, score_sentences
+from app.answer.focus import asked_names
 from app.answer.types import Citation
 from index.answer_shape import wanted_types
 from index.query_region import nearness
-from index.question_terms import nouns, subject
+from index.question_terms import nouns
 from index.retrieve import Hit
-from index.thesaurus import default_thesaurus
 
 STATUTE_HITS = 5  # the best passages searched for an article
 LONG_ARTICLE = 260  # characters above which a 条 is quoted by its 款
@@ -58,7 +58,7 @@ def _paragraph(text: str, start: int, end: int, pos: int) -> tuple[int, int]:
 
 def _things(question: str) -> tuple[str, ...]:
     """The nouns the question asks about, under each of their names (村委会, 村民委员会)."""
-    names = subject(question, default_thesaurus().expand(question))
+    names = asked_names(question, [])
     found = nouns(question)
     return tuple(n for w, alts in names.items() if w in found for n in (w, *alts))
 

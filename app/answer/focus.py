@@ -12,9 +12,9 @@ holds less than a third of its share.
 from __future__ import annotations
 
 from index.answer_shape import wanted_types
-from index.keyword import KeywordIndex, known_word, normalise_query
+from index.keyword import KeywordIndex, normalise_query
 from index.query_region import without_region
-from index.question_terms import asked_procedure, rarest_thing, subject
+from index.question_terms import asked_procedure, known, rarest_thing, subject
 from index.retrieve import Hit
 from index.thesaurus import Expansion, default_thesaurus
 from ingest.dedup import normalise
@@ -40,7 +40,7 @@ def _presence(word: str, text: str, alternatives, pair_share: float = PAIR_SHARE
     return share if share >= pair_share else 0.0
 
 
-def _subject(question: str, expansions: list[Expansion], region) -> dict[str, list[str]]:
+def asked_names(question: str, expansions: list[Expansion], region=()) -> dict[str, list[str]]:
     """The question's content words with every other name the thesaurus knows for them (also one the
     index never uses as a word: a short law name, 信访条例, is found in the title, 信访工作条例)."""
     expansions = [*expansions, *default_thesaurus().expand(normalise_query(question))]
@@ -52,15 +52,9 @@ def _passages(hits: list[Hit]) -> list[tuple[Hit, str]]:
     return [(h, normalise(f"{h.row.title}{h.row.section}{h.row.text}")) for h in hits[:FOCUS_PASSAGES]]
 
 
-def _known(alternatives: dict[str, list[str]], keyword: KeywordIndex) -> list[str]:
-    # A word neither the library nor the dictionary knows is the segmenter's guess at the question's
-    # wording (人算, 要花), not what it asks about; a known word the library never uses (起诉) stays.
-    return [w for w in alternatives if keyword.used(w) or known_word(w)]
-
-
 def _shares(question, passages, alternatives: dict[str, list[str]], keyword: KeywordIndex) -> list[float]:
     """Each passage's IDF-weighted share of the focus (all 1.0 when the question has no known word)."""
-    terms = _known(alternatives, keyword)
+    terms = known(alternatives, keyword)
     if not terms:
         return [1.0] * len(passages)
     wanted = wanted_types(question)
@@ -90,7 +84,7 @@ def focus_share(
     """Highest IDF-weighted share of the question's content words that one of the best passages holds.
 
     A region named in the question is not part of its focus: it ranked the passages already."""
-    return _share(question, _passages(hits), _subject(question, expansions, region), keyword)
+    return _share(question, _passages(hits), asked_names(question, expansions, region), keyword)
 
 
 def _names(thing: str, text: str, alternatives: dict[str, list[str]]) -> bool:
@@ -118,7 +112,7 @@ def missing_thing(
     公租房 or 失业保险 answers a different question. Only nouns count: what is done (领取, 申请) and
     colloquial idioms (跑不动) are said in other words by the texts that answer.
     """
-    return _missing(question, _passages(hits), _subject(question, expansions, region), keyword)
+    return _missing(question, _passages(hits), asked_names(question, expansions, region), keyword)
 
 
 def answers_directly(
@@ -133,7 +127,7 @@ def answers_directly(
     holds ``focus_min`` of its focus and, unless it holds ``MOSTLY_HELD`` of it, names its rarest thing
     itself (a passage on fines in general and another that names 垃圾分类 do not answer 垃圾分类罚多少);
     asked how to go through a procedure (怎么申请), it names that procedure."""
-    passages, alternatives = _passages(hits), _subject(question, expansions, region)
+    passages, alternatives = _passages(hits), asked_names(question, expansions, region)
     if not passages:
         return True
     procedure = asked_procedure(question)
