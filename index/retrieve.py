@@ -243,7 +243,7 @@ class HybridRetriever:
         # What the question names, with the thesaurus's other names: the passages are weighed by it.
         names = subject(keyword_text, expansions) if hits else {}
         if self.answer_shape and hits:
-            self._weigh_shape(text, hits, lambda: names, keyword.idf)
+            self._weigh_shape(text, hits, names, keyword.idf)
         if self.thing_first and hits:
             self._favour_thing(hits, keyword_text, names, keyword)
         if region and hits:
@@ -290,7 +290,7 @@ class HybridRetriever:
         self,
         text: str,
         hits: list[Hit],
-        named_by: Callable[[], dict[str, list[str]]],
+        names: dict[str, list[str]],
         weight: Callable[[str], float] = lambda word: 1.0,
     ) -> None:
         """Articles holding the kind of value a rule question asks for up (a rule is stated in an
@@ -298,7 +298,7 @@ class HybridRetriever:
         (purpose and effective-date articles, addressees, preambles, transmittal) down.
 
         A value says something about what the question asks only in an article that names it:
-        when some articles hold one of the question's words (``named_by()``), only they get the bonus
+        when some articles hold one of the question's words (``names``), only they get the bonus
         (业委会有几个委员? is not answered by 三分之二以上的业主 in an article on repair funds), each in
         proportion to the ``weight``ed share of those words it holds, as against the best such article
         (开发商给业委会配的办公用房: the article on 建设单位 and 业主委员会用房, more than the one on 业主委员会)."""
@@ -311,8 +311,7 @@ class HybridRetriever:
             for h in hits[:SHAPE_DEPTH]
             if wanted and states_rules(h.row) and holds_wanted(h.row.text, wanted)
         ]
-        subject_names = named_by() if shaped else {}
-        held = {id(h): _named_share(f"{h.row.section}{h.row.text}", subject_names, weight) for h in shaped}
+        held = {id(h): _named_share(f"{h.row.section}{h.row.text}", names, weight) for h in shaped}
         best = max(held.values(), default=0.0)
         for h in shaped:
             h.score += ANSWER_TYPE_BONUS * top * (held[id(h)] / best if best else 1.0)

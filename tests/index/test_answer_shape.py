@@ -94,7 +94,7 @@ def test_the_value_bonus_goes_to_the_articles_that_name_what_is_asked(catalog):
         "第四条 维修资金的使用，应当经三分之二以上的业主同意。", "第六条 业主委员会由五至十一名委员组成。"
     )
     HybridRetriever(catalog)._weigh_shape(
-        question, hits, lambda: subject(question, default_thesaurus().expand(question))
+        question, hits, subject(question, default_thesaurus().expand(question))
     )
     assert hits[0] is committee and committee.score > fund.score  # 三分之二 is a count, but not of 委员
     assert fund.score == 1.0
@@ -107,7 +107,7 @@ def test_the_article_naming_more_of_what_is_asked_gets_more_of_the_bonus(catalog
         "第四十二条 建设单位应当配置业主委员会办公用房，面积不低于三十平方米。",
     )
     HybridRetriever(catalog)._weigh_shape(
-        question, hits, lambda: subject(question, default_thesaurus().expand(question))
+        question, hits, subject(question, default_thesaurus().expand(question))
     )
     assert hits[0] is rooms and rooms.score == 0.99 + ANSWER_TYPE_BONUS  # it names all three
     assert 1.0 < size.score < 1.0 + ANSWER_TYPE_BONUS  # it names only 业委会
@@ -118,7 +118,7 @@ def test_when_no_article_names_it_every_article_with_the_value_keeps_the_bonus(c
     hits = _articles(
         "第四条 维修资金的使用，应当经三分之二以上的业主同意。", "第九条 本条例自公布之日起施行。"
     )
-    HybridRetriever(catalog)._weigh_shape(question, hits, lambda: subject(question, []))
+    HybridRetriever(catalog)._weigh_shape(question, hits, subject(question, []))
     assert hits[0].score == 1.0 + ANSWER_TYPE_BONUS
 
 
