@@ -17,6 +17,7 @@ from app.answer.focus import asked_names
 from app.answer.types import Citation
 from index.answer_shape import wanted_types
 from index.query_region import nearness
+from index.keyword import tagged
 from index.question_terms import nouns
 from index.retrieve import Hit
 
@@ -24,9 +25,10 @@ STATUTE_HITS = 5  # the best passages searched for an article
 LONG_ARTICLE = 260  # characters above which a 条 is quoted by its 款
 ANSWER_TYPE_BONUS = 0.3  # for a sentence holding the kind of value asked for (a count, a duration)
 REGION_BONUS = 0.2  # times the passage's nearness to the question's region (1 its own, 0.5 national)
-SUBJECT_BONUS = 0.1  # for a sentence whose subject is a thing the question names (村民委员会由…组成)
+SUBJECT_BONUS = 0.2  # for a sentence whose subject is a thing the question names (村民委员会由…组成)
 _ARTICLE_NO = re.compile(r"^\s*第[一二三四五六七八九十百零〇0-9]+条\s*")
 _ITEM = re.compile(r"^\s*[（(][一二三四五六七八九十]+[)）]")
+_LEAD_IN = re.compile(r"[：:]\s*$")  # 申请最低生活保障，按照下列程序办理：
 
 
 def _article_span(doc, article: str, pos: int, row_start: int, row_end: int) -> tuple[int, int]:
@@ -53,7 +55,30 @@ def _paragraph(text: str, start: int, end: int, pos: int) -> tuple[int, int]:
     p_end = end if p_end < 0 else p_end
     while _ITEM.match(text[p_start:p_end]) and p_start > start:
         p_start = max(text.rfind("\n", start, p_start - 1) + 1, start)
+    if _LEAD_IN.search(text[p_start:p_end]):
+        p_end = _items_end(text, p_end, end)
     return p_start, p_end
+
+
+def _items_end(text: str, pos: int, end: int) -> int:
+    """End of the run of items (（一）…（二）…) that follows a lead-in ending at ``pos``."""
+    while pos < end:
+        nxt = pos
+        while nxt < end and text[nxt].isspace():
+            nxt += 1
+        if not _ITEM.match(text[nxt:end]):
+            break
+        stop = text.find("\n", nxt, end)
+        pos = end if stop < 0 else stop
+    return pos
+
+
+def _stated(sentence, doc) -> str:
+    """What a sentence states: a lead-in (…按照下列程序办理：) states its items as well."""
+    if not _LEAD_IN.search(sentence.text):
+        return sentence.text
+    _, end = _article_span(doc, sentence.row.article, sentence.start, sentence.row.start, sentence.row.end)
+    return doc.text[sentence.start : _items_end(doc.text, sentence.end, end)]
 
 
 def _things(question: str) -> tuple[str, ...]:
@@ -61,6 +86,24 @@ def _things(question: str) -> tuple[str, ...]:
     names = asked_names(question, [])
     found = nouns(question)
     return tuple(n for w, alts in names.items() if w in found for n in (w, *alts))
+
+
+def _about(text: str, things: tuple[str, ...], question: str) -> bool:
+    """The sentence's subject is one of ``things``: 村民委员会由…, not 村民代表会议由… nor 居民会议可以…
+    for 居民 (the thing must end a word, and a noun after it must be one the question names too, as in
+    业主委员会用房 asked as 业委会的办公用房)."""
+    body = _ARTICLE_NO.sub("", text)
+    for thing in sorted((t for t in things if body.startswith(t)), key=len, reverse=True):
+        end = 0
+        for word, flag in tagged(body[: len(thing) + 8]):
+            if end == len(thing):
+                return not flag.startswith("n") or word in question
+            end += len(word)
+            if end > len(thing):
+                break
+        else:
+            return end == len(thing)
+    return False
 
 
 def article_answer(
@@ -84,15 +127,18 @@ def article_answer(
         return None
     scores, _ = score_sentences(question, sentences, encoder, synonyms=synonyms)
     wanted = wanted_types(question)
-    if wanted:  # 任期几年 is answered by the sentence that states a duration
+    if wanted:  # 任期几年 is answered by the sentence that states a duration, or the list it leads
         scores = scores + np.array(
-            [ANSWER_TYPE_BONUS if any(p.search(s.text) for p in wanted) else 0.0 for s in sentences],
+            [
+                ANSWER_TYPE_BONUS if any(p.search(_stated(s, docs[s.row.file])) for p in wanted) else 0.0
+                for s in sentences
+            ],
             dtype=np.float32,
         )
     things = _things(question)
     if things:  # 村委会配几个人: 村民委员会由…组成, not 村民代表会议由村民委员会成员和…组成
         scores = scores + np.array(
-            [SUBJECT_BONUS if _ARTICLE_NO.sub("", s.text).startswith(things) else 0.0 for s in sentences],
+            [SUBJECT_BONUS if _about(s.text, things, question) else 0.0 for s in sentences],
             dtype=np.float32,
         )
     if region:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.answer.article import article_answer
+from app.answer.article import _about, _paragraph, article_answer
 from app.answer.extractive import Encoder
 from index.embeddings import Embedder
 from index.retrieve import Hit
@@ -86,3 +86,36 @@ def test_the_article_about_the_thing_asked_is_quoted_not_one_that_names_it_in_pa
     hits = [Hit(rows[0], 1.0, 0.9), Hit(rows[1], 0.9, 0.9)]
     answer, citations = article_answer("邻里互助会一般配几个人?", hits, docs, Encoder(EquallyNear()))
     assert "互助会条例》第四条" in answer and "三至七人" in citations[0].quote
+
+
+def _one_statute(tmp_path, articles: str):
+    text = _statute("青禾市邻里互助条例", "2021年6月29日 青禾市人大常委会通过", "制定本条例", "", "本条例")
+    (tmp_path / "条例.md").write_text(text.replace("第四条 邻里互助会，其成员可以连选连任。", articles), "utf-8")
+    doc = process_file(tmp_path / "条例.md", "条例.md")
+    return {"条例.md": doc}, rows_from_documents([doc])
+
+
+def test_a_list_article_answers_by_its_items_and_is_quoted_with_them(tmp_path):
+    docs, rows = _one_statute(
+        tmp_path,
+        "第四条 申请邻里互助补贴，按照下列程序办理：\n\n"
+        "（一）由居民向所在社区提出书面材料；\n\n"
+        "（二）街道办事处审核后报区人民政府审批。\n\n"
+        "第四条之一 邻里互助补贴的资金由区人民政府民政部门统筹安排。",
+    )
+    hits = [Hit(r, 1.0 - i / 10, 0.9) for i, r in enumerate(r for r in rows if "邻里互助补贴" in r.text)]
+    answer, citations = article_answer("申请邻里互助补贴，最后是哪个部门批?", hits, docs, Encoder(EquallyNear()))
+    assert "》第四条:" in answer and "报区人民政府审批" in citations[0].quote  # the lead-in's items answer
+
+
+def test_a_lead_in_is_quoted_with_its_items_when_the_article_is_quoted_by_paragraph():
+    text = "第九条 申请补贴，按照下列程序办理：\n（一）提出申请；\n（二）报民政部门审批。\n其他事项由本市另行规定。"
+    start, end = _paragraph(text, 0, len(text), text.index("申请补贴"))
+    assert text[start:end].endswith("报民政部门审批。")
+
+
+def test_a_longer_name_that_starts_with_the_thing_is_not_its_subject():
+    assert _about("第六条 村民委员会由主任、副主任和委员共三至七人组成。", ("村民委员会",), "村委会几个人")
+    assert not _about("居民会议可以由全体十八周岁以上的居民参加。", ("居民",), "居民能派几个代表")
+    assert not _about("村民代表会议由村民委员会成员和村民代表组成。", ("村民",), "村民几个人")
+    assert _about("业主委员会用房按照不低于三十平方米配置。", ("业主委员会",), "业委会的办公用房多大")

@@ -42,6 +42,8 @@ def test_everyday_words_meet_the_wording_of_statutes():
     assert "房屋" in _alts("没卖出去的房子谁交物业费")["房子"]
     assert "决定" in _alts("撤掉居委会由谁拍板")["拍板"]
     assert "缴纳" in _alts("物业费交纳期限")["交纳"]  # both spellings of statutes
+    assert "办结" in _alts("投诉多久能办完")["办完"]
+    assert "逾期" in _alts("超期不答复怎么办")["超期"]
 
 
 def test_umbrella_term_expands_only_downwards():
