@@ -25,6 +25,12 @@ TERM_FREQ = 30000  # high enough that jieba keeps a thesaurus term whole (业主
 EXPANSION_WEIGHT = 0.8  # an alternative name counts a little less than the user's own word
 
 
+# How spoken questions ask, kept whole so the segmenter does not make a word across them: 多少人才能开
+# is 多少人/才能/开, not 多少/人才/能/开; 物业费能不能 is 物业费/能不能, not 物业/费能/不能.
+ASKING_PHRASES = """多少人 多少户 多少名 多少位 多少个 几个人 能不能 可不可以 要不要 会不会 行不行 算不算 够不够
+    该不该""".split()
+
+
 @lru_cache(maxsize=1)
 def _tokenizer():
     import jieba
@@ -33,10 +39,12 @@ def _tokenizer():
     tok = jieba.Tokenizer()
     for term in default_thesaurus().terms:
         tok.add_word(term, TERM_FREQ, "n")
+    for phrase in ASKING_PHRASES:
+        tok.add_word(phrase, TERM_FREQ, "r")
     return tok
 
 
-TOKENIZER_VERSION = 2  # raised whenever ``tokenize`` changes what it makes of a text
+TOKENIZER_VERSION = 3  # raised whenever ``tokenize`` changes what it makes of a text
 
 
 def tokenizer_fingerprint() -> str:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
-from index.keyword import KeywordIndex, known_word, normalise_query, spans, tagged, words
+from index.keyword import ASKING_PHRASES, KeywordIndex, known_word, normalise_query, spans, tagged, words
 from index.thesaurus import Expansion
 
 # Words that say what kind of answer is wanted, not what it is about.
@@ -51,6 +51,7 @@ def content_words(question: str) -> list[str]:
         w
         for w in dict.fromkeys(words(question))
         if w not in QUESTION_WORDS
+        and w not in ASKING_PHRASES
         and len(w) >= 2
         and not QUESTION_START.match(w)
         and not QUANTITY.match(w)
@@ -92,10 +93,22 @@ def rarity(word: str, others, keyword: KeywordIndex) -> float:
     return min(keyword.idf(n) for n in used) if used else keyword.idf(word)
 
 
+# Parts of speech that point, place or qualify but never name what is asked about: pronouns (这边),
+# adverbs (一直), time and place words (那天, 村里), localisers, prepositions, conjunctions, particles.
+POINTING_TAGS = frozenset("r d t s f p c u y e o".split())
+
+
+@lru_cache(maxsize=4096)
+def _pointing(word: str) -> bool:
+    tags = tagged(word)
+    return len(tags) == 1 and tags[0][1][:1] in POINTING_TAGS
+
+
 def known(names, keyword: KeywordIndex) -> list[str]:
     """The words the library or the dictionary knows. One neither knows is the segmenter's guess at the
-    question's wording (人算, 要花), not what it asks about; a known word the library never uses (起诉) stays."""
-    return [w for w in names if keyword.used(w) or known_word(w)]
+    question's wording (人算, 要花), not what it asks about; a known word the library never uses (起诉)
+    stays, unless it only points or qualifies (这边, 那天, 村里: spoken words no text says)."""
+    return [w for w in names if keyword.used(w) or (known_word(w) and not _pointing(w))]
 
 
 def rarest_thing(question: str, names: dict[str, list[str]], keyword: KeywordIndex) -> str:
@@ -167,7 +180,18 @@ def without_asking(question: str) -> str:
     """The question with the words that only ask blanked out, so neither they nor the character pairs
     across them are searched for (村委会一般配几个人: 一般 and 几个 are in every statute, 个人 too)."""
     text = normalise_query(question)
-    return "".join(" " if w in _INTERROGATIVE or QUESTION_START.match(w) else w for w, _, _ in spans(text))
+    return "".join(_unasked(w) for w, _, _ in spans(text))
+
+
+_ASKED_UNIT = re.compile(r"^(?:多少|几个)([人户名位])$")
+
+
+def _unasked(word: str) -> str:
+    """A word that only asks, blanked; one that asks a count keeps its unit (几个人: 人, as 三至七人)."""
+    if word in _INTERROGATIVE or word in ASKING_PHRASES or QUESTION_START.match(word):
+        unit = _ASKED_UNIT.match(word) if word in ASKING_PHRASES else None
+        return " " + unit.group(1) if unit else " "
+    return word
 
 
 # What a citizen goes through at an office. Asked 怎么申请 (or 如何办理, 怎样报名…), a passage that never

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.answer.focus import focus_share
 from index.keyword import KeywordIndex
-from index.question_terms import content_words, subject
+from index.question_terms import content_words, subject, without_asking
 from index.retrieve import Hit
 from index.rows import Row
 
@@ -65,6 +65,24 @@ def test_a_word_the_segmenter_made_up_is_not_the_focus_but_an_unused_known_word_
     assert focus_share("什么样的人算议事代表?", hits, index, []) == 1.0
     # 起诉 is a word the dictionary knows and the library never uses: what is asked is not there
     assert focus_share("议事代表可以起诉吗?", hits, index, []) < 0.6  # 起诉 weighs the most, and is missing
+
+
+def test_spoken_pointing_words_no_text_says_are_not_the_focus():
+    texts = ["第三十一条 业主大会会议应当有过半数的业主参加。", "第十条 物业服务企业应当在网上公布收支情况。"]
+    rows, index = _indexed(texts, 5)
+    hits = [Hit(rows[0], 1.0, 0.9, 1.0)]
+    # 这边 and 那会儿 point at a place and a time; no statute says them, and they are not what is asked
+    assert focus_share("我们这边开业主大会，那会儿得有多少业主参加?", hits, index, []) == 1.0
+    # a place word the library does use still counts: 网上 is in the texts
+    assert focus_share("业主大会能在网上开吗?", hits, index, []) < 1.0
+
+
+def test_how_a_spoken_question_asks_a_count_is_not_read_as_a_word():
+    # 多少人才能开 is 多少人/才能/开, not 多少/人才/能/开; 物业费能不能 is 物业费/能不能
+    assert "人才" not in content_words("开居民会议要到多少人才能开?")
+    assert "能不能" not in content_words("前期物业费能不能少交?")
+    # keyword search still looks for the unit asked about (三至七人), not for 几个
+    assert without_asking("村委会配几个人?").split() == ["村委会配", "人?"]
 
 
 def test_a_quoted_term_is_asked_about_whole_and_a_short_law_name_is_found_in_the_title():
