@@ -44,6 +44,8 @@ def test_everyday_words_meet_the_wording_of_statutes():
     assert "缴纳" in _alts("物业费交纳期限")["交纳"]  # both spellings of statutes
     assert "办结" in _alts("投诉多久能办完")["办完"]
     assert "逾期" in _alts("超期不答复怎么办")["超期"]
+    assert "保证金" in _alts("装修押金最多收多少")["押金"]
+    assert "近亲属" in _alts("干部的亲戚能当监委吗")["亲戚"]
 
 
 def test_umbrella_term_expands_only_downwards():
