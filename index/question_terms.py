@@ -104,16 +104,21 @@ def _pointing(word: str) -> bool:
     return len(tags) == 1 and tags[0][1][:1] in POINTING_TAGS
 
 
-def known(names, keyword: KeywordIndex) -> list[str]:
-    """The words the library or the dictionary knows. One neither knows is the segmenter's guess at the
-    question's wording (人算, 要花), not what it asks about; a known word the library never uses (起诉)
-    stays, unless it only points or qualifies (这边, 那天, 村里: spoken words no text says)."""
-    return [w for w in names if keyword.used(w) or (known_word(w) and not _pointing(w))]
+def known(names, keyword: KeywordIndex, question: str = "") -> list[str]:
+    """The words the library or the dictionary knows, and the terms the ``question`` quotes. One neither
+    knows is the segmenter's guess at the question's wording (人算, 要花), not what it asks about; a known
+    word the library never uses (起诉) stays, unless it only points or qualifies (这边, 那天, 村里: spoken
+    words no text says). A quoted term is asked about whatever the segmenter makes of it (“异议表决”)."""
+    quoted = quoted_terms(question) if question else []
+    return [w for w in names if w in quoted or keyword.used(w) or (known_word(w) and not _pointing(w))]
 
 
 def rarest_thing(question: str, names: dict[str, list[str]], keyword: KeywordIndex) -> str:
     """The most specific thing the question asks about (公租房 in 如何申请公租房?): of its content words
     (``names``, each with its other names) the ``known`` nouns, the rarest; '' when it names none."""
+    quoted = [t for t in quoted_terms(question) if t in names]
+    if quoted:  # the user marked what is asked about (能不能搞“异议表决”)
+        return quoted[0]
     things = nouns(question)
     named = [w for w in known(names, keyword) if w in things and w not in VERSION_WORDS]
     return max(named, key=lambda w: rarity(w, names.get(w, ()), keyword), default="")

@@ -54,7 +54,7 @@ def _passages(hits: list[Hit]) -> list[tuple[Hit, str]]:
 
 def _shares(question, passages, alternatives: dict[str, list[str]], keyword: KeywordIndex) -> list[float]:
     """Each passage's IDF-weighted share of the focus (all 1.0 when the question has no known word)."""
-    terms = known(alternatives, keyword)
+    terms = known(alternatives, keyword, question)
     if not terms:
         return [1.0] * len(passages)
     wanted = wanted_types(question)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.answer.focus import focus_share
 from index.keyword import KeywordIndex
-from index.question_terms import content_words, subject, without_asking
+from index.question_terms import content_words, rarest_thing, subject, without_asking
 from index.retrieve import Hit
 from index.rows import Row
 
@@ -94,6 +94,16 @@ def test_a_quoted_term_is_asked_about_whole_and_a_short_law_name_is_found_in_the
     row = dataclasses.replace(_row(0, text, "第十七条"), title="信访工作条例")
     index = KeywordIndex.build([row.id], [text])
     assert focus_share(question, [Hit(row, 1.0, 0.9, 1.0)], index, []) == 1.0
+
+
+def test_a_quoted_term_the_library_cuts_otherwise_is_still_the_focus_and_the_thing_asked():
+    texts = ["第六十六条 维修资金的使用，可以采取异议表决，即持反对意见的业主未超过三分之一的，视为同意。"]
+    rows, index = _indexed(texts, 5)
+    assert not index.used("异议表决")  # the library's segmenter reads 异议 / 表决
+    question = "维修资金能不能搞“异议表决”?"
+    names = subject(question, [])
+    assert rarest_thing(question, names, index) == "异议表决"
+    assert focus_share(question, [Hit(rows[0], 1.0, 0.9, 1.0)], index, []) == 1.0
 
 
 def test_fillers_of_spoken_questions_are_not_the_focus():
