@@ -44,8 +44,24 @@ def quoted_terms(question: str) -> list[str]:
     return [t.strip() for t in QUOTED.findall(normalise_query(question)) if t.strip()]
 
 
+def compounds(question: str) -> list[str]:
+    """A noun of one character written onto the noun before it names one thing with it: 流浪猫 is
+    neither 流浪 nor 猫, and a text on 流浪犬 does not speak of it."""
+    tags = tagged(normalise_query(question))
+    return [
+        a + b
+        for (a, fa), (b, fb) in zip(tags, tags[1:])
+        if len(a) >= 2 and fa.startswith("n") and len(b) == 1 and fb.startswith("n") and b.strip()
+    ]
+
+
+def marked_terms(question: str) -> list[str]:
+    """Terms asked about whole whatever the segmenter makes of them: quoted ones and compounds."""
+    return list(dict.fromkeys([*quoted_terms(question), *compounds(question)]))
+
+
 def content_words(question: str) -> list[str]:
-    quoted = quoted_terms(question)
+    quoted = marked_terms(question)
     question = normalise_query(question)
     found = [
         w
@@ -79,7 +95,7 @@ def nouns(question: str) -> frozenset[str]:
         word
         for i, (word, flag) in enumerate(tags)
         if flag.startswith("n") and not (i and tags[i - 1][1] == "d")
-    )
+    ) | frozenset(compounds(question))
 
 
 # Which version is wanted (修订前的条例) is not a thing asked about: the old text never says 修订.
@@ -109,7 +125,7 @@ def known(names, keyword: KeywordIndex, question: str = "") -> list[str]:
     knows is the segmenter's guess at the question's wording (人算, 要花), not what it asks about; a known
     word the library never uses (起诉) stays, unless it only points or qualifies (这边, 那天, 村里: spoken
     words no text says). A quoted term is asked about whatever the segmenter makes of it (“异议表决”)."""
-    quoted = quoted_terms(question) if question else []
+    quoted = marked_terms(question) if question else []
     return [w for w in names if w in quoted or keyword.used(w) or (known_word(w) and not _pointing(w))]
 
 
@@ -120,7 +136,7 @@ def rarest_thing(question: str, names: dict[str, list[str]], keyword: KeywordInd
     if quoted:  # the user marked what is asked about (能不能搞“异议表决”)
         return quoted[0]
     things = nouns(question)
-    named = [w for w in known(names, keyword) if w in things and w not in VERSION_WORDS]
+    named = [w for w in known(names, keyword, question) if w in things and w not in VERSION_WORDS]
     return max(named, key=lambda w: rarity(w, names.get(w, ()), keyword), default="")
 
 

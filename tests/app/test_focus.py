@@ -195,6 +195,22 @@ def test_the_passage_that_answers_names_the_thing_itself():
     assert answers_directly(question, together, index, [], (), 0.3)
 
 
+def test_a_one_character_noun_written_onto_a_noun_names_one_thing_with_it():
+    from app.answer.focus import answers_directly
+
+    assert content_words("小区里流浪猫越来越多，归哪个部门管?")[0] == "流浪猫"
+    texts = [
+        "第三条 街道办事处负责本辖区流浪犬捕捉等管理工作，城市管理部门予以配合。",
+        "第五条 物业服务企业应当配合有关部门做好小区管理工作。",
+        "第十条 业主大会应当每年召开一次会议。",
+    ]
+    rows, index = _indexed(texts, 3)
+    hits = [Hit(rows[0], 1.0, 0.9), Hit(rows[1], 0.9, 0.9)]
+    # 流浪犬 is not 流浪猫: a text on stray dogs does not say who deals with stray cats
+    assert not answers_directly("小区里流浪猫越来越多，归哪个部门管?", hits, index, [], (), 0.3)
+    assert answers_directly("小区里流浪犬越来越多，归哪个部门管?", hits, index, [], (), 0.3)
+
+
 def test_asked_how_to_go_through_a_procedure_a_passage_must_name_it():
     from app.answer.focus import answers_directly
     from index.question_terms import asked_procedure
