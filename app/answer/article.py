@@ -25,7 +25,8 @@ STATUTE_HITS = 5  # the best passages searched for an article
 LONG_ARTICLE = 260  # characters above which a 条 is quoted by its 款
 ANSWER_TYPE_BONUS = 0.3  # for a sentence holding the kind of value asked for (a count, a duration)
 REGION_BONUS = 0.2  # times the passage's nearness to the question's region (1 its own, 0.5 national)
-SUBJECT_BONUS = 0.2  # for a sentence whose subject is a thing the question names (村民委员会由…组成)
+TIE = 0.03  # a second article scoring within this of the best is quoted after it
+SUBJECT_BONUS = 0.1  # for a sentence whose subject is a thing the question names (村民委员会由…组成)
 _ARTICLE_NO = re.compile(r"^\s*第[一二三四五六七八九十百零〇0-9]+条\s*")
 _ITEM = re.compile(r"^\s*[（(][一二三四五六七八九十]+[)）]")
 _LEAD_IN = re.compile(r"[：:]\s*$")  # 申请最低生活保障，按照下列程序办理：
@@ -145,16 +146,27 @@ def article_answer(
         scores = scores + np.array(
             [REGION_BONUS * nearness(s.row, region) for s in sentences], dtype=np.float32
         )
-    best = sentences[int(np.argmax(scores))]
+    order = np.argsort(-scores, kind="stable")
+    best = sentences[int(order[0])]
     if not best.row.article:
         return None  # the best answer is in a document without articles: key points instead
-    row, doc = best.row, docs[best.row.file]
-    start, end = _article_span(doc, row.article, best.start, row.start, row.end)
-    if end - start > LONG_ARTICLE:
-        start, end = _paragraph(doc.text, start, end, best.start)
-    start, end = _trim(doc.text, start, end)
-    quote = doc.text[start:end]
-    title = row.title or row.file
-    citation = make_citation(1, row, start, end, quote)
-    lines = [f"依据《{title}》{row.article}:", "", f"1. {quote}[1]"]
-    return "\n".join(lines), [citation]
+    chosen = [best]
+    for i in order[1:]:  # a near tie: the other article is quoted too, the reader decides
+        other = sentences[int(i)]
+        if scores[i] < scores[order[0]] - TIE:
+            break
+        if other.row.article and (other.row.file, other.row.article) != (best.row.file, best.row.article):
+            chosen.append(other)
+            break
+    points, citations = [], []
+    for n, sentence in enumerate(chosen, 1):
+        row, doc = sentence.row, docs[sentence.row.file]
+        start, end = _article_span(doc, row.article, sentence.start, row.start, row.end)
+        if end - start > LONG_ARTICLE:
+            start, end = _paragraph(doc.text, start, end, sentence.start)
+        start, end = _trim(doc.text, start, end)
+        quote = doc.text[start:end]
+        citations.append(make_citation(n, row, start, end, quote))
+        points.append((f"《{row.title or row.file}》{row.article}", f"{n}. {quote}[{n}]"))
+    lines = [f"依据{'、'.join(source for source, _ in points)}:", ""] + [point for _, point in points]
+    return "\n".join(lines), citations

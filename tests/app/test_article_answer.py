@@ -119,3 +119,18 @@ def test_a_longer_name_that_starts_with_the_thing_is_not_its_subject():
     assert not _about("居民会议可以由全体十八周岁以上的居民参加。", ("居民",), "居民能派几个代表")
     assert not _about("村民代表会议由村民委员会成员和村民代表组成。", ("村民",), "村民几个人")
     assert _about("业主委员会用房按照不低于三十平方米配置。", ("业主委员会",), "业委会的办公用房多大")
+
+
+def test_two_articles_that_answer_alike_are_both_quoted(tmp_path):
+    docs = {}
+    for name, text in (("邻里互助组织法.md", NATIONAL), ("青禾市邻里互助条例.md", LOCAL)):
+        (tmp_path / name).write_text(text, "utf-8")
+        docs[name] = process_file(tmp_path / name, name)
+    rows = rows_from_documents(list(docs.values()))
+    fourth = [r for r in rows if r.article == "第四条"]
+    others = [r for r in rows if r.article in ("第一条", "第五条") and r.file == "邻里互助组织法.md"]
+    # far down the list the two fourth articles' ranks hardly differ: they tie, and the reader sees both
+    hits = [Hit(r, 1.0 - i / 10, 0.9) for i, r in enumerate([*others, others[0], *fourth])]
+    answer, citations = article_answer("邻里互助会每届任期几年?", hits, docs, Encoder(EquallyNear()))
+    assert [c.article for c in citations] == ["第四条", "第四条"]
+    assert {c.file for c in citations} == set(docs) and "、" in answer.splitlines()[0]
