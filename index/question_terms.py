@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import lru_cache
+from itertools import pairwise
 
 from index.keyword import ASKING_PHRASES, KeywordIndex, known_word, normalise_query, spans, tagged, words
 from index.thesaurus import Expansion
@@ -50,7 +51,7 @@ def compounds(question: str) -> list[str]:
     tags = tagged(normalise_query(question))
     return [
         a + b
-        for (a, fa), (b, fb) in zip(tags, tags[1:])
+        for (a, fa), (b, fb) in pairwise(tags)
         if len(a) >= 2 and fa.startswith("n") and len(b) == 1 and fb.startswith("n") and b.strip()
     ]
 
@@ -121,10 +122,11 @@ def _pointing(word: str) -> bool:
 
 
 def known(names, keyword: KeywordIndex, question: str = "") -> list[str]:
-    """The words the library or the dictionary knows, and the terms the ``question`` quotes. One neither
-    knows is the segmenter's guess at the question's wording (人算, 要花), not what it asks about; a known
-    word the library never uses (起诉) stays, unless it only points or qualifies (这边, 那天, 村里: spoken
-    words no text says). A quoted term is asked about whatever the segmenter makes of it (“异议表决”)."""
+    """The words the library or the dictionary knows, and the terms the ``question`` marks (quoted, or a
+    compound such as 流浪猫). One neither knows is the segmenter's guess at the question's wording (人算,
+    要花), not what it asks about; a known word the library never uses (起诉) stays, unless it only points
+    or qualifies (这边, 那天, 村里: spoken words no text says). A marked term is asked about whatever the
+    segmenter makes of it (“异议表决”)."""
     quoted = marked_terms(question) if question else []
     return [w for w in names if w in quoted or keyword.used(w) or (known_word(w) and not _pointing(w))]
 

@@ -16,8 +16,8 @@ from app.answer.extractive import Encoder, candidate_sentences, make_citation, s
 from app.answer.focus import asked_names
 from app.answer.types import Citation
 from index.answer_shape import wanted_types
-from index.query_region import nearness
 from index.keyword import tagged
+from index.query_region import nearness
 from index.question_terms import nouns
 from index.retrieve import Hit
 

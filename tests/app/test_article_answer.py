@@ -90,7 +90,9 @@ def test_the_article_about_the_thing_asked_is_quoted_not_one_that_names_it_in_pa
 
 def _one_statute(tmp_path, articles: str):
     text = _statute("青禾市邻里互助条例", "2021年6月29日 青禾市人大常委会通过", "制定本条例", "", "本条例")
-    (tmp_path / "条例.md").write_text(text.replace("第四条 邻里互助会，其成员可以连选连任。", articles), "utf-8")
+    (tmp_path / "条例.md").write_text(
+        text.replace("第四条 邻里互助会，其成员可以连选连任。", articles), "utf-8"
+    )
     doc = process_file(tmp_path / "条例.md", "条例.md")
     return {"条例.md": doc}, rows_from_documents([doc])
 
@@ -104,7 +106,9 @@ def test_a_list_article_answers_by_its_items_and_is_quoted_with_them(tmp_path):
         "第四条之一 邻里互助补贴的资金由区人民政府民政部门统筹安排。",
     )
     hits = [Hit(r, 1.0 - i / 10, 0.9) for i, r in enumerate(r for r in rows if "邻里互助补贴" in r.text)]
-    answer, citations = article_answer("申请邻里互助补贴，最后是哪个部门批?", hits, docs, Encoder(EquallyNear()))
+    answer, citations = article_answer(
+        "申请邻里互助补贴，最后是哪个部门批?", hits, docs, Encoder(EquallyNear())
+    )
     assert "》第四条:" in answer and "报区人民政府审批" in citations[0].quote  # the lead-in's items answer
 
 
