@@ -224,6 +224,8 @@ PROCEDURES = frozenset(
     赔偿 索赔 理赔 投诉 举报 复议 转移 转接 迁移 迁入 落户 查询 预约 退费 收费 结算""".split()
 )
 _HOW = frozenset("怎么 怎样 如何 怎么样".split())
+_WHERE = frozenset("哪里 哪儿 哪个 哪些 什么".split())
+_OFFICE = frozenset("部门 单位 机关 机构 窗口 地方".split())
 _BEFORE_VERB = frozenset("去 来 才 能 可以 要 应该 应当 得 进行".split())
 
 
@@ -241,4 +243,8 @@ def asked_procedure(question: str) -> str:
         if word in _HOW:
             rest = [w for w in tokens[i + 1 :] if w not in _BEFORE_VERB]
             return rest[0] if rest and rest[0] in PROCEDURES else ""
+        if word in _WHERE:  # 去哪个部门申请, 到哪里办理: where to go through it is how
+            rest = [w for w in tokens[i + 1 :] if w not in _BEFORE_VERB and w not in _OFFICE]
+            if rest and rest[0] in PROCEDURES:
+                return rest[0]
     return ""

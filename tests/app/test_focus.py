@@ -223,6 +223,10 @@ def test_asked_how_to_go_through_a_procedure_a_passage_must_name_it():
     assert asked_procedure("怎样组建业主委员会?") == ""  # building something is not an office procedure
     assert asked_procedure("廉租房的申请条件是什么?") == "申请"
     assert asked_procedure("居民委员会的工作条件是什么?") == ""
+    # where to go through it is how: 去哪个部门申请, 到哪里办理
+    assert asked_procedure("充电桩补贴去哪个部门申请?") == "申请"
+    assert asked_procedure("居住证到哪里办理?") == "办理"
+    assert asked_procedure("低保最后是哪个部门批?") == ""  # who decides is a rule, not a procedure
     texts = [
         "第三十七条 对经济困难的老年人，地方各级人民政府应当逐步给予社区养老服务补贴。",
         "第十一条 申请社区养老服务补贴，由本人向户籍所在地的乡镇人民政府、街道办事处提出书面申请。",
