@@ -45,15 +45,16 @@ def quoted_terms(question: str) -> list[str]:
     return [t.strip() for t in QUOTED.findall(normalise_query(question)) if t.strip()]
 
 
-def compounds(question: str) -> list[str]:
+@lru_cache(maxsize=4096)  # asked of one question by the focus, the rarest thing and the answer
+def compounds(question: str) -> tuple[str, ...]:
     """A noun of one character written onto the noun before it names one thing with it: 流浪猫 is
     neither 流浪 nor 猫, and a text on 流浪犬 does not speak of it."""
     tags = tagged(normalise_query(question))
-    return [
+    return tuple(
         a + b
         for (a, fa), (b, fb) in pairwise(tags)
         if len(a) >= 2 and fa.startswith("n") and len(b) == 1 and fb.startswith("n") and b.strip()
-    ]
+    )
 
 
 def marked_terms(question: str) -> list[str]:
