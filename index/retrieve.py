@@ -20,6 +20,7 @@ from index.answer_shape import (
 from index.catalog import Catalog
 from index.columns import RowColumns
 from index.keyword import KeywordIndex, normalise_query, words
+from index.neighbours import join_neighbours
 from index.query_region import TIER_LOCAL, nearness, question_region, without_region
 from index.question_terms import (
     LIBRARY_WORD_PASSAGES,
@@ -254,11 +255,11 @@ class HybridRetriever:
         if self.prefer_current and not all_versions:
             current = [h for h in hits if not is_old(h.row)]
             old = [h for h in hits if is_old(h.row)]
-            hits = current[:k]
+            hits = join_neighbours(current, k)
             self._fill_relevance(hits, question)
             if old and self.confidence(text, hits, keyword, expansions) < self.min_relevance:
                 hits, old_only = old, True  # nothing in force answers: the older versions, labelled
-        hits = hits[:k]
+        hits = join_neighbours(hits, k)
         self._fill_relevance(hits, question)
         confidence = self.confidence(text, hits, keyword, expansions)
         found = bool(hits) and confidence >= self.min_relevance

@@ -120,7 +120,7 @@ def test_dev2_figures_with_the_seeds(corpus_kb):
         pytest.skip(f"{DEV2_SET} is not here")
     questions = read_questions(DEV2_SET)
     hybrid = evaluate(corpus_kb, questions, ["hybrid"])[0]
-    assert hybrid.hit5 >= 0.96 and hybrid.mrr10 >= 0.865, hybrid.misses
+    assert hybrid.hit5 >= 0.96 and hybrid.mrr10 >= 0.90, hybrid.misses
     assert hybrid.oos_correct == 1.0, hybrid.misses
     answers = evaluate_answers(corpus_kb, questions).as_dict()
     assert answers["out_of_scope_refused"] == 1.0 and answers["quotes_verbatim"] == 1.0
