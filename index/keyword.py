@@ -11,6 +11,7 @@ import re
 import shutil
 import threading
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -262,6 +263,21 @@ def _bm25_scores(
     return {"data": data, "indices": indices, "indptr": indptr, "num_docs": n_docs}
 
 
+def _without_term_bigrams(tokens: list[str], expansions: list[Expansion]) -> list[str]:
+    """The query's tokens less the character pairs inside an abbreviation the thesaurus gives longer
+    names for: the word and its full names are searched whole, and its pairs only match other
+    abbreviations that share them (委会 of 居委会 is in every 业委会 and 村委会)."""
+    short = [e.term for e in expansions if e.alternatives and len(e.term) < min(map(len, e.alternatives))]
+    inside = Counter(t[i : i + 2] for t in short for i in range(len(t) - 1))
+    out = []
+    for t in reversed(tokens):  # the bigrams come last: the word itself stays
+        if len(t) == 2 and inside[t] > 0 and t not in (e.term for e in expansions):
+            inside[t] -= 1
+            continue
+        out.append(t)
+    return out[::-1]
+
+
 class KeywordIndex:
     """BM25 over chunk texts; ``ids[i]`` is the chunk id of row i."""
 
@@ -373,6 +389,8 @@ class KeywordIndex:
         if self._model is None or not tokens:
             return np.zeros(len(self.ids), dtype=np.float32)
         extra = [t for t in self.expansion_tokens(expansions or []) if t not in tokens]
+        if extra:
+            tokens = _without_term_bigrams(tokens, expansions or [])
         with self._lock:  # bm25s keeps scratch state per call
             scores = np.asarray(self._model.get_scores(tokens), dtype=np.float32)
             if extra:

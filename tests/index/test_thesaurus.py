@@ -97,3 +97,15 @@ def test_keyword_search_finds_the_full_name_for_an_abbreviation():
     expanded = index.scores("居委会任期", expansions)
     assert expanded[0] > plain[0] and expanded.argmax() == 0
     assert index.coverage("居委会", expansions) == 1.0
+
+
+def test_an_abbreviation_is_not_matched_by_the_character_pairs_other_abbreviations_share():
+    """委会 is in 居委会, 业委会 and 村委会 alike: asked about 居委会, a passage on 业委会 does not match by it."""
+    texts = [
+        "居民委员会由主任、副主任和委员组成，每届任期五年。",
+        "业委会由业主大会选举产生，业委会委员每届任期五年。",
+    ]
+    index = KeywordIndex.build(["居", "业"], texts)
+    expansions = index.matched(default_thesaurus().expand("居委会每届任期几年"))
+    scores = index.scores("居委会每届任期几年", expansions)
+    assert scores.argmax() == 0
