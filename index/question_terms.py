@@ -89,14 +89,15 @@ def subject(question: str, expansions: list[Expansion]) -> dict[str, list[str]]:
 
 @lru_cache(maxsize=4096)
 def nouns(question: str) -> frozenset[str]:
-    """The question's words the segmenter tags as nouns (公租房, 失业保险, 网格员; every thesaurus term):
+    """The question's words the segmenter tags as nouns or abbreviations (公租房, 失业保险, 网格员, 居住证;
+    every thesaurus term):
     the things it asks about, as against what is done to them (申请, 领取) or idioms (跑不动). A word
     right after an adverb is said of something, whatever its tag (才算数, 就有效)."""
     tags = tagged(normalise_query(question))
     return frozenset(
         word
         for i, (word, flag) in enumerate(tags)
-        if flag.startswith("n") and not (i and tags[i - 1][1] == "d")
+        if (flag.startswith("n") or flag == "j") and not (i and tags[i - 1][1] == "d")
     ) | frozenset(compounds(question))
 
 
@@ -249,3 +250,4 @@ def asked_procedure(question: str) -> str:
             if rest and rest[0] in PROCEDURES:
                 return rest[0]
     return ""
+

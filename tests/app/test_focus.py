@@ -139,6 +139,18 @@ def test_a_passage_that_names_everything_but_the_thing_asked_about_does_not_answ
     assert missing_thing("修订前的办法对低保有什么规定?", subsidy, index, []) == ""
 
 
+def test_an_abbreviation_is_a_thing_asked_about():
+    """The segmenter tags 居住证 as an abbreviation, not a noun: it is still what is asked about."""
+    from app.answer.focus import missing_thing
+
+    texts = [
+        "第十二条 办理临时税务登记的，应当提交街道办事处出具的证明材料。",
+        "第二十条 申请人应当提交身份证明和收入证明材料。",
+    ]
+    rows, index = _indexed(texts, 4)
+    hits = [Hit(rows[0], 1.0, 0.9, 1.0), Hit(rows[1], 0.9, 0.9, 1.0)]
+    assert missing_thing("办理居住证需要什么材料?", hits, index, []) == "居住证"
+
 def test_the_rarest_thing_is_rarest_under_any_of_its_names():
     from app.answer.focus import missing_thing
 
