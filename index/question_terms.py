@@ -250,4 +250,3 @@ def asked_procedure(question: str) -> str:
             if rest and rest[0] in PROCEDURES:
                 return rest[0]
     return ""
-

@@ -151,6 +151,7 @@ def test_an_abbreviation_is_a_thing_asked_about():
     hits = [Hit(rows[0], 1.0, 0.9, 1.0), Hit(rows[1], 0.9, 0.9, 1.0)]
     assert missing_thing("办理居住证需要什么材料?", hits, index, []) == "居住证"
 
+
 def test_the_rarest_thing_is_rarest_under_any_of_its_names():
     from app.answer.focus import missing_thing
 
