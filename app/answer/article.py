@@ -9,6 +9,7 @@ sentence, with the lead paragraph when the 款 is an item of a list.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import numpy as np
 
@@ -107,6 +108,24 @@ def _about(text: str, things: tuple[str, ...], question: str) -> bool:
     return False
 
 
+def _whole_articles(hits: list[Hit], docs: dict) -> list[Hit]:
+    """Each passage of a 条 as the whole 条: a long article is indexed in windows, and the sentence
+    that states the rule (至少每季度公布一次) may be in a window the search did not bring up."""
+    out, seen = [], set()
+    for h in hits:
+        row, doc = h.row, docs[h.row.file]
+        start, end = _article_span(doc, row.article, row.start, row.start, row.end) if row.article else (0, 0)
+        if not row.article or (start, end) == (row.start, row.end):
+            out.append(h)
+            continue
+        if (row.file, start) in seen:
+            continue
+        seen.add((row.file, start))
+        whole = replace(row, start=start, end=end, text=doc.text[start:end])
+        out.append(Hit(whole, h.score, h.relevance, h.keyword))
+    return out
+
+
 def article_answer(
     question: str,
     hits: list[Hit],
@@ -119,7 +138,7 @@ def article_answer(
 
     With a region named in the question, an article of that place's own rules outranks the
     same rule in the national law or another place's (杭州's 条例 first, then the national one)."""
-    top = [h for h in hits[:STATUTE_HITS] if h.row.file in docs]
+    top = _whole_articles([h for h in hits[:STATUTE_HITS] if h.row.file in docs], docs)
     if not any(h.row.article for h in top):
         return None
     texts = {h.row.file: docs[h.row.file].text for h in top}

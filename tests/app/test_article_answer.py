@@ -138,3 +138,35 @@ def test_two_articles_that_answer_alike_are_both_quoted(tmp_path):
     answer, citations = article_answer("邻里互助会每届任期几年?", hits, docs, Encoder(EquallyNear()))
     assert [c.article for c in citations] == ["第四条", "第四条"]
     assert {c.file for c in citations} == set(docs) and "、" in answer.splitlines()[0]
+
+
+def test_a_long_article_indexed_in_windows_is_read_whole(tmp_path):
+    items = "\n\n".join(
+        f"（{n}）{thing}的情况，包括有关的会议记录、账目和凭证；"
+        for n, thing in zip(
+            "一二三四五六",
+            [
+                "邻里互助会讨论决定的事项及其实施",
+                "政府拨付和社会捐赠的互助资金、物资的管理使用",
+                "邻里互助会协助街道办事处开展工作",
+                "互助服务项目的收费和减免",
+                "互助志愿者的招募、培训和奖励",
+                "涉及本小区居民利益、居民普遍关心的其他事项及其办理",
+            ],
+            strict=True,
+        )
+    )
+    docs, rows = _one_statute(
+        tmp_path,
+        "第四条 邻里互助会实行会务公开制度。\n\n邻里互助会应当及时公布下列事项，接受居民的监督：\n\n"
+        f"{items}\n\n前款规定事项中，一般事项至少每季度公布一次；重大事项应当随时公布。\n\n"
+        "第四条之一 邻里互助会成员应当接受居民会议的评议。评议每年至少进行一次，由监督小组主持。",
+    )
+    fourth = [r for r in rows if r.article == "第四条"]
+    assert len(fourth) > 1 and "每季度" not in fourth[0].text  # indexed in windows
+    review = next(r for r in rows if r.article == "第四条之一")
+    hits = [Hit(fourth[0], 1.0, 0.9), Hit(review, 0.9, 0.9)]
+    answer, citations = article_answer(
+        "邻里互助会的会务公开多久公布一次?", hits, docs, Encoder(EquallyNear())
+    )
+    assert answer.startswith("依据《青禾市邻里互助条例》第四条") and "每季度公布一次" in citations[0].quote
