@@ -19,7 +19,8 @@ from functools import lru_cache
 
 _NUM = r"[0-9０-９一二两三四五六七八九十百千万半]+"
 
-# (what the question asks, what a passage stating it holds)
+# (what the question asks, what a passage stating it holds, the index's word for a passage that
+# states a number of that kind, see ``value_tokens``; '' where the kind is not a number)
 ANSWER_TYPES = (
     (
         # 多少 with its own unit asks for that (工资的多少比例, 补贴多少人): see the other kinds
@@ -27,46 +28,64 @@ ANSWER_TYPES = (
             r"多少钱|多少元|(费|资|贴|助|酬|遇|金|奖|价|款|税|租)[^，。？?]{0,4}多少(?![比倍人名位户天日年月个次平亩])"
         ),
         re.compile(_NUM + r"\s*(元|万元|块)"),
+        "〈金额〉",
     ),
     (
         re.compile(r"几天|多少天|多久|多长时间|几日|几个月|多少日|什么时候|何时"),
         re.compile(
             _NUM + r"\s*(日|天|个月|月|年|周|小时|季度)|每(年|季度|月|周|届)|届满前|之日起|第一季度|年底"
         ),
+        "〈期限〉",
     ),
-    (re.compile(r"几年|多少年|任期"), re.compile(_NUM + r"\s*年|每届")),
+    (re.compile(r"几年|多少年|任期"), re.compile(_NUM + r"\s*年|每届"), "〈年数〉"),
     # A statute often counts people or households as a share of a body: 五分之一以上的村民, 过半数的户.
     (
         re.compile(
             r"几名|几人|多少人|几个[^，。？?]{0,3}(员|人|代表|者)|多少名|多少个[^，。？?]{0,3}(员|人|代表|者)|几位"
         ),
         re.compile(_NUM + r"\s*(名|人|位)|分之|过半数|半数"),
+        "〈人数〉",
     ),
-    (re.compile(r"多少户|几户"), re.compile(_NUM + r"\s*户|分之|过半数|半数")),
+    (re.compile(r"多少户|几户"), re.compile(_NUM + r"\s*户|分之|过半数|半数"), "〈户数〉"),
     (
         re.compile(
             r"多少平方米|多少平米|面积多大|多大面积|面积[^，。？?]{0,4}多少|多少亩"
             r"|(房|屋|室|场地|场所|用地|空间)[^，。？?]{0,6}多大"  # 办公用房至少要多大
         ),
         re.compile(_NUM + r"\s*(平方米|平米|㎡|亩|公顷)"),
+        "〈面积〉",
     ),
-    (re.compile(r"比例|百分之|多少比"), re.compile(r"%|％|百分之|分之|过半数|半数")),
+    (re.compile(r"比例|百分之|多少比"), re.compile(r"%|％|百分之|分之|过半数|半数"), "〈比例〉"),
     (
         re.compile(r"什么条件|哪些条件|条件是什么"),
         re.compile(r"应当|须|经[^。]{0,40}(同意|批准)|符合|具备|以上"),
+        "",
     ),
     (
         re.compile(r"哪一级|哪级|哪个部门|哪些部门|由谁|谁来|谁(批准|决定|负责|审批|组织)"),
         re.compile(
             r"[县市省区乡镇]级|人民政府|主管部门|办事处|党委|党组织|委员会|(批准|决定|负责|审批|组织)"
         ),
+        "",
     ),
 )
+_VALUES = tuple((token, holds) for _, holds, token in ANSWER_TYPES if token)
 
 
 def wanted_types(question: str) -> list[re.Pattern]:
     """Patterns of the values a rule question asks for (empty for other questions)."""
-    return [answer for asks, answer in ANSWER_TYPES if asks.search(question)]
+    return [answer for asks, answer, _ in ANSWER_TYPES if asks.search(question)]
+
+
+def wanted_tokens(question: str) -> list[str]:
+    """The index's words for the numbers a rule question asks for (see ``value_tokens``)."""
+    return [token for asks, _, token in ANSWER_TYPES if token and asks.search(question)]
+
+
+def value_tokens(text: str) -> list[str]:
+    """One word per kind of number the text states (〈人数〉 for 由五人以上单数组成): keyword search
+    finds, among the many articles on 业主委员会, the ones that state how many, as the question asks."""
+    return [token for token, holds in _VALUES if holds.search(text)]
 
 
 def holds_wanted(text: str, wanted: list[re.Pattern]) -> bool:

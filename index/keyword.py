@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.answer_shape import value_tokens
 from index.rowvectors import read_rows
 from index.thesaurus import Expansion, default_thesaurus
 
@@ -45,7 +46,7 @@ def _tokenizer():
     return tok
 
 
-TOKENIZER_VERSION = 3  # raised whenever ``tokenize`` changes what it makes of a text
+TOKENIZER_VERSION = 4  # raised whenever ``tokenize`` changes what it makes of a text
 
 
 def tokenizer_fingerprint() -> str:
@@ -124,12 +125,13 @@ def tokenize(text: str) -> list[str]:
     Bigrams make a match independent of how jieba happened to segment a phrase
     ("3456工作法" in a question, "“3456”工作法" in the text). On the dev set they lift
     keyword hit@5 from 0.96 to 1.00 (README, "检索"). A compound the dictionary keeps whole
-    (居民委员会主任) still counts as its shorter term (居民委员会).
+    (居民委员会主任) still counts as its shorter term (居民委员会). A text that states a number of a
+    kind a rule question asks for (五人, 三十日内) also has that kind's word (see index.answer_shape).
     """
     found = words(text)
     inner = [t for w in found if len(w) > 2 for t in _inner_terms(w)]
     bigrams = [run[i : i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)]
-    return found + inner + bigrams
+    return found + inner + bigrams + value_tokens(text)
 
 
 @lru_cache(maxsize=1)
@@ -383,9 +385,12 @@ class KeywordIndex:
         index.reused = reused
         return index
 
-    def scores(self, query: str, expansions: list[Expansion] | None = None) -> np.ndarray:
-        """BM25 score of every row for ``query`` plus, weighted, for the alternatives of ``expansions``."""
-        tokens = tokenize(normalise_query(query))
+    def scores(
+        self, query: str, expansions: list[Expansion] | None = None, wanted: list[str] | None = None
+    ) -> np.ndarray:
+        """BM25 score of every row for ``query`` plus, weighted, for the alternatives of ``expansions``;
+        ``wanted`` are the words of the kinds of number the question asks for (``wanted_tokens``)."""
+        tokens = tokenize(normalise_query(query)) + [t for t in wanted or [] if self.used(t)]
         if self._model is None or not tokens:
             return np.zeros(len(self.ids), dtype=np.float32)
         extra = [t for t in self.expansion_tokens(expansions or []) if t not in tokens]

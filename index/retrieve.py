@@ -15,6 +15,7 @@ from index.answer_shape import (
     asks_boilerplate,
     boilerplate_share,
     holds_wanted,
+    wanted_tokens,
     wanted_types,
 )
 from index.catalog import Catalog
@@ -238,7 +239,10 @@ class HybridRetriever:
         keyword_text = without_region(text, region) if region else text
         local = self._local(region, allowed, rows, columns)
         searched = without_asking(keyword_text)
-        hits = self._candidates(text, question, mode, allowed, rows, keyword, expansions, searched, local)
+        wanted = wanted_tokens(text) if self.answer_shape else []
+        hits = self._candidates(
+            text, question, mode, allowed, rows, keyword, expansions, searched, local, wanted
+        )
         if self.reranker is not None and hits:
             hits = self.reranker.rerank(text, hits)
         # What the question names, with the thesaurus's other names: the passages are weighed by it.
@@ -399,6 +403,7 @@ class HybridRetriever:
         expansions: list[Expansion] | None = None,
         keyword_text: str | None = None,
         local: np.ndarray | None = None,
+        wanted: list[str] | None = None,
     ) -> list[Hit]:
         """Fused candidates, best first; relevance is filled only for dense candidates here.
 
@@ -408,7 +413,7 @@ class HybridRetriever:
         keyword: dict[int, float] = {}
         scores = None
         if mode in ("keyword", "hybrid"):
-            scores = index.scores(keyword_text or text, expansions)
+            scores = index.scores(keyword_text or text, expansions, wanted)
             if allowed is not None:
                 scores = np.where(allowed, scores, 0.0)
             n = min(self.candidates, len(scores))

@@ -134,7 +134,7 @@ def test_the_question_regions_documents_are_candidates_however_many_others_match
             region=f"{city}市",
             region_path=["某省", f"{city}市"],
             issuer_region=["某省", f"{city}市"],
-            text=f"{city}市业主委员会由若干名委员组成，业主委员会委员有几名由业主大会决定。第{i + 1}款。",
+            text=f"{city}市业主委员会由三名以上委员组成，业主委员会委员有几名由业主大会决定。第{i + 1}款。",
         )
         for i, city in enumerate("甲乙丙丁戊己庚辛壬癸")
     ]
@@ -155,3 +155,25 @@ def test_the_question_regions_documents_are_candidates_however_many_others_match
     assert "local" in [h.row.id for h in hits]  # a candidate, and ranked up by the region from there
     plain = retriever.retrieve("青禾市的业主委员会有几名委员?", 10, mode="keyword", use_region=False).hits
     assert len(plain) == 3 and "local" not in [h.row.id for h in plain]
+
+
+def test_an_article_that_states_a_number_of_the_kind_asked_for_is_found_by_it():
+    """Among many articles on the same body, keyword search finds the one that states how many."""
+    from index.answer_shape import value_tokens, wanted_tokens
+    from index.keyword import KeywordIndex, tokenize
+
+    assert value_tokens("业主委员会由五人以上单数组成。") == ["〈人数〉"]
+    assert "〈期限〉" in value_tokens("应当自受理之日起60日内办结。")
+    assert value_tokens("业主委员会应当建立工作档案。") == []
+    assert wanted_tokens("业委会要几个人?") == ["〈人数〉"] and wanted_tokens("怎样组建业委会?") == []
+    assert "〈人数〉" in tokenize("邻里互助会由三至七人组成。")
+    texts = [
+        "邻里互助会应当建立工作档案，邻里互助会的印章由邻里互助会保管。",
+        "邻里互助会应当公开邻里互助会的工作情况。",
+        "邻里互助会由三至七人组成。",
+        "社区开展志愿服务活动。",
+    ]
+    index = KeywordIndex.build([f"r{i}" for i in range(len(texts))], texts)
+    asked = "邻里互助会要 人?"  # 邻里互助会要几个人, the asking words taken out (without_asking)
+    assert index.scores(asked).argmax() != 2  # the articles that name it most come first
+    assert index.scores(asked, wanted=wanted_tokens("邻里互助会要几个人?")).argmax() == 2
