@@ -52,22 +52,29 @@ def _passages(hits: list[Hit]) -> list[tuple[Hit, str]]:
     return [(h, normalise(f"{h.row.title}{h.row.section}{h.row.text}")) for h in hits[:FOCUS_PASSAGES]]
 
 
-def _shares(question, passages, alternatives: dict[str, list[str]], keyword: KeywordIndex) -> list[float]:
-    """Each passage's IDF-weighted share of the focus (all 1.0 when the question has no known word)."""
+def _held(
+    question, passages, alternatives: dict[str, list[str]], keyword: KeywordIndex
+) -> list[tuple[float, bool]]:
+    """Each passage's IDF-weighted share of the focus (1.0 when the question has no known word), and
+    whether it holds more than one of the focus words (or the only one)."""
     terms = known(alternatives, keyword, question)
     if not terms:
-        return [1.0] * len(passages)
+        return [(1.0, True)] * len(passages)
     wanted = wanted_types(question)
     weights = {w: keyword.idf(w) for w in terms}
     total = sum(weights.values()) or 1.0
-    shares = []
+    out = []
     for hit, text in passages:
-        held = sum(weight * _presence(w, text, alternatives.get(w, ())) for w, weight in weights.items())
-        share = held / total
+        present = {w: _presence(w, text, alternatives.get(w, ())) for w in weights}
+        share = sum(weights[w] * p for w, p in present.items()) / total
         if wanted and not any(p.search(hit.row.text) for p in wanted):
             share *= NO_ANSWER_TYPE
-        shares.append(share)
-    return shares
+        out.append((share, sum(1 for p in present.values() if p) >= min(2, len(present))))
+    return out
+
+
+def _shares(question, passages, alternatives: dict[str, list[str]], keyword: KeywordIndex) -> list[float]:
+    return [share for share, _ in _held(question, passages, alternatives, keyword)]
 
 
 def _share(question, passages, alternatives: dict[str, list[str]], keyword: KeywordIndex) -> float:
@@ -137,8 +144,11 @@ def answers_directly(
         ]
         if not passages:
             return False
-    shares = _shares(question, passages, alternatives, keyword)
-    if max(shares) >= max(MOSTLY_HELD, focus_min):
+    held = _held(question, passages, alternatives, keyword)
+    shares = [share for share, _ in held]
+    # Mostly held is more than one word of the focus held: 每平方米 alone, the rarer of 物业费 and
+    # 每平方米, is most of the weight and says nothing of 物业费.
+    if any(share >= max(MOSTLY_HELD, focus_min) and several for share, several in held):
         return True
     rarest = rarest_thing(question, alternatives, keyword)
     return any(

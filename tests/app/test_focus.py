@@ -250,3 +250,32 @@ def test_asked_how_to_go_through_a_procedure_a_passage_must_name_it():
     mention = [Hit(rows[0], 1.0, 0.9), Hit(rows[2], 0.8, 0.9)]
     assert not answers_directly(question, mention, index, [], (), 0.3)
     assert answers_directly(question, [Hit(rows[1], 1.0, 0.9), *mention], index, [], (), 0.3)
+
+
+def test_one_word_of_the_focus_is_not_most_of_it_however_rare():
+    """每平方米 is much rarer than 物业费 here: a passage on another charge per square metre holds most
+    of the focus's weight and nothing of what is asked."""
+    from app.answer.focus import answers_directly
+
+    fee = [
+        f"第{n}条 业主应当按照物业服务合同的约定交纳物业费，{what}。"
+        for n, what in zip(
+            "五六七八九",
+            [
+                "物业费实行市场调节价",
+                "不得拒交物业费",
+                "物业费应当公示",
+                "物业费可以按月交纳",
+                "物业费由业主承担",
+            ],
+            strict=True,
+        )
+    ]
+    texts = ["第二十三条 首次业主大会会议的筹备经费由建设单位按照建筑面积每平方米一元五角承担。", *fee]
+    rows, index = _indexed(texts, 5)
+    hits = [Hit(rows[0], 1.0, 0.9), Hit(rows[1], 0.9, 0.9), Hit(rows[2], 0.8, 0.9)]
+    assert not answers_directly("物业费每平方米收多少钱?", hits, index, [], (), 0.3)
+    texts[1] = "第五条 物业费按照建筑面积每平方米一元五角收取。"  # both words held: it answers
+    rows, index = _indexed(texts, 3)
+    hits = [Hit(rows[1], 1.0, 0.9), Hit(rows[0], 0.9, 0.9)]
+    assert answers_directly("物业费每平方米收多少钱?", hits, index, [], (), 0.3)
