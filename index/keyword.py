@@ -118,7 +118,7 @@ def known_word(word: str) -> bool:
     return bool(tok.FREQ.get(word))
 
 
-def tokenize(text: str) -> list[str]:
+def tokenize(text: str, values: bool = False) -> list[str]:
     """Index terms: jieba words, the thesaurus terms inside them, and the character bigrams
     of every Chinese run.
 
@@ -126,12 +126,14 @@ def tokenize(text: str) -> list[str]:
     ("3456工作法" in a question, "“3456”工作法" in the text). On the dev set they lift
     keyword hit@5 from 0.96 to 1.00 (README, "检索"). A compound the dictionary keeps whole
     (居民委员会主任) still counts as its shorter term (居民委员会). A text that states a number of a
-    kind a rule question asks for (五人, 三十日内) also has that kind's word (see index.answer_shape).
+    kind a rule question asks for (五人, 三十日内) also has, when ``values``, that kind's word (see
+    index.answer_shape): the index is built so; a query asks for a kind by ``KeywordIndex.scores``'s
+    ``wanted``, not by the numbers it states itself.
     """
     found = words(text)
     inner = [t for w in found if len(w) > 2 for t in _inner_terms(w)]
     bigrams = [run[i : i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)]
-    return found + inner + bigrams + value_tokens(text)
+    return found + inner + bigrams + (value_tokens(text) if values else [])
 
 
 @lru_cache(maxsize=1)
@@ -338,7 +340,7 @@ class KeywordIndex:
                     part = old.counted(j)
                     reused += 1
                 else:
-                    part = _counted(tokenize(text) or [""], vocab)
+                    part = _counted(tokenize(text, values=True) or [""], vocab)
                 plan.append(part)
                 lengths[i] = len(part[0])
             flush()

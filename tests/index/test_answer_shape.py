@@ -166,7 +166,8 @@ def test_an_article_that_states_a_number_of_the_kind_asked_for_is_found_by_it():
     assert "〈期限〉" in value_tokens("应当自受理之日起60日内办结。")
     assert value_tokens("业主委员会应当建立工作档案。") == []
     assert wanted_tokens("业委会要几个人?") == ["〈人数〉"] and wanted_tokens("怎样组建业委会?") == []
-    assert "〈人数〉" in tokenize("邻里互助会由三至七人组成。")
+    assert "〈人数〉" in tokenize("邻里互助会由三至七人组成。", values=True)  # as indexed
+    assert "〈人数〉" not in tokenize("邻里互助会由三至七人组成吗?")  # as asked: by ``wanted`` only
     texts = [
         "邻里互助会应当建立工作档案，邻里互助会的印章由邻里互助会保管。",
         "邻里互助会应当公开邻里互助会的工作情况。",

@@ -26,9 +26,9 @@ def counted(monkeypatch):
     tokenize_ = keyword_module.tokenize
     fingerprints = VectorStore.fingerprints
 
-    def counting_tokenize(text):
+    def counting_tokenize(text, **kwargs):
         calls["tokenize"] += 1
-        return tokenize_(text)
+        return tokenize_(text, **kwargs)
 
     def counting_fingerprints(self):
         calls["fingerprints"] += 1
@@ -42,7 +42,9 @@ def counted(monkeypatch):
 def _reference_scores(texts: list[str]) -> dict:
     """The score matrix bm25s builds from the token ids itself."""
     vocab: dict[str, int] = {"": 0}
-    corpus = [[vocab.setdefault(t, len(vocab)) for t in (tokenize(text) or [""])] for text in texts]
+    corpus = [
+        [vocab.setdefault(t, len(vocab)) for t in (tokenize(text, values=True) or [""])] for text in texts
+    ]
     model = _bm25s().BM25(k1=KeywordIndex.K1, b=KeywordIndex.B)
     model.index((corpus, vocab), create_empty_token=False, show_progress=False)
     return model
@@ -86,7 +88,7 @@ def test_an_index_saved_with_token_lists_is_reused(tmp_path):
     """Indexes saved before term counts were kept (tokens.npy) are read back, not tokenised again."""
     texts = [f"{r.section}\n{r.text}" for r in make_rows(30)]
     vocab: dict[str, int] = {"": 0}
-    lists = [[vocab.setdefault(t, len(vocab)) for t in tokenize(text)] for text in texts]
+    lists = [[vocab.setdefault(t, len(vocab)) for t in tokenize(text, values=True)] for text in texts]
     folder = tmp_path / "legacy"
     folder.mkdir()
     np.save(folder / "tokens.npy", np.array([t for ids in lists for t in ids], dtype=np.int32))
