@@ -273,9 +273,10 @@ def _without_term_bigrams(tokens: list[str], expansions: list[Expansion]) -> lis
     abbreviations that share them (委会 of 居委会 is in every 业委会 and 村委会)."""
     short = [e.term for e in expansions if e.alternatives and len(e.term) < min(map(len, e.alternatives))]
     inside = Counter(t[i : i + 2] for t in short for i in range(len(t) - 1))
+    terms = {e.term for e in expansions}
     out = []
     for t in reversed(tokens):  # the bigrams come last: the word itself stays
-        if len(t) == 2 and inside[t] > 0 and t not in (e.term for e in expansions):
+        if len(t) == 2 and inside[t] > 0 and t not in terms:
             inside[t] -= 1
             continue
         out.append(t)

@@ -28,7 +28,7 @@ def _union(a: Row, b: Row) -> Row:
     """One row spanning both windows; its text is the document's text from the first start to the last end."""
     first, second = (a, b) if a.start <= b.start else (b, a)
     text = first.text + second.text[first.end - second.start :] if second.end > first.end else first.text
-    return replace(first, id=a.id, start=first.start, end=max(a.end, b.end), text=text)
+    return replace(first, id=a.id, end=max(a.end, b.end), text=text)
 
 
 def join_neighbours(hits: list[Hit], k: int) -> list[Hit]:

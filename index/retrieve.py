@@ -257,14 +257,16 @@ class HybridRetriever:
             self._favour_named(hits, named_documents(keyword_text), region)
         old_only = False
         if self.prefer_current and not all_versions:
-            current = [h for h in hits if not is_old(h.row)]
             old = [h for h in hits if is_old(h.row)]
-            hits = join_neighbours(current, k)
+            hits = join_neighbours([h for h in hits if not is_old(h.row)], k)
             self._fill_relevance(hits, question)
             if old and self.confidence(text, hits, keyword, expansions) < self.min_relevance:
-                hits, old_only = old, True  # nothing in force answers: the older versions, labelled
-        hits = join_neighbours(hits, k)
-        self._fill_relevance(hits, question)
+                # nothing in force answers: the older versions, labelled
+                hits, old_only = join_neighbours(old, k), True
+                self._fill_relevance(hits, question)
+        else:
+            hits = join_neighbours(hits, k)
+            self._fill_relevance(hits, question)
         confidence = self.confidence(text, hits, keyword, expansions)
         found = bool(hits) and confidence >= self.min_relevance
         return SearchResult(

@@ -114,15 +114,13 @@ def _whole_articles(hits: list[Hit], docs: dict) -> list[Hit]:
     out, seen = [], set()
     for h in hits:
         row, doc = h.row, docs[h.row.file]
-        start, end = _article_span(doc, row.article, row.start, row.start, row.end) if row.article else (0, 0)
-        if not row.article or (start, end) == (row.start, row.end):
+        start, end = _article_span(doc, row.article, row.start, row.start, row.end)
+        if (start, end) == (row.start, row.end):  # no article, or the window is the whole of it
             out.append(h)
-            continue
-        if (row.file, start) in seen:
-            continue
-        seen.add((row.file, start))
-        whole = replace(row, start=start, end=end, text=doc.text[start:end])
-        out.append(Hit(whole, h.score, h.relevance, h.keyword))
+        elif (row.file, start) not in seen:
+            seen.add((row.file, start))
+            whole = replace(row, start=start, end=end, text=doc.text[start:end])
+            out.append(Hit(whole, h.score, h.relevance, h.keyword))
     return out
 
 
